@@ -1,0 +1,187 @@
+"""Build the Oxigraph store atomically and open it for reading.
+
+Layout of a store directory:
+
+    .civicgraph/
+      current -> builds/<build-id>      a symlink, swapped atomically when a build succeeds
+      builds/<build-id>/oxigraph/       the RDF store
+      builds/<build-id>/build.json      when and from what it was built, with its counts
+
+A build writes a new `builds/<id>` aside, then renames the symlink over `current`: readers
+see the old store or the new one, never half of either, and a failed build leaves the
+old store untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from civicgraph.config import Settings
+from civicgraph.errors import DataError, StoreError
+from civicgraph.ingest import data_files, read_records
+from civicgraph.ontology import ONTOLOGY_FILE, SHAPES_FILE, Model, load_model, parse_turtle
+from civicgraph.rdf import ontology_quads, to_quads
+from civicgraph.sources import QuoteFinder, load_sources
+from civicgraph.validate import check_records, check_shapes
+from civicgraph.vocab import ONTOLOGY_GRAPH
+
+CURRENT = "current"
+BUILDS = "builds"
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a successful build produced."""
+
+    path: Path
+    entities: int
+    relationships: int
+    observations: int
+    quads: int
+    seconds: float
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def data_fingerprint(settings: Settings) -> str:
+    """Hash every input of a build, so caches can tell when the store is stale."""
+    digest = hashlib.sha256()
+    inputs = [path for _, path in data_files(settings.data_dir)]
+    inputs += sorted((settings.data_dir / "sources").rglob("*"))
+    inputs += [settings.ontology_dir / ONTOLOGY_FILE, settings.ontology_dir / SHAPES_FILE]
+    for path in inputs:
+        if path.is_file():
+            digest.update(path.as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build(settings: Settings, progress: Progress = _quiet, *, shapes: bool = True) -> BuildReport:
+    """Validate `data/` and build a new store; raise DataError with every problem found."""
+    started = time.perf_counter()
+    model = load_model(settings.ontology_dir.resolve())
+    progress("reading sources")
+    sources, problems = load_sources(settings.data_dir / "sources")
+    progress("reading records")
+    records, _, record_problems = read_records(settings.data_dir, model, QuoteFinder(sources))
+    problems += record_problems
+    progress("checking references")
+    problems += check_records(records, model, sources)
+    if problems:
+        raise DataError(problems)
+    quads, origins = to_quads(records, sources, model)
+    if shapes:
+        progress("checking SHACL shapes")
+        ntriples = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
+        assert ntriples is not None
+        shape_problems = check_shapes(ntriples, settings.ontology_dir, origins)
+        if shape_problems:
+            raise DataError(shape_problems)
+    progress("writing the store")
+    ontology = ontology_quads(parse_turtle(settings.ontology_dir / ONTOLOGY_FILE), ONTOLOGY_GRAPH)
+    manifest = {
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "fingerprint": data_fingerprint(settings),
+        "data_dir": str(settings.data_dir.resolve()),
+        "entities": len(records.entities),
+        "relationships": len(records.relationships),
+        "observations": len(records.observations),
+    }
+    path = _write_aside(settings.store_dir, [*quads, *ontology], manifest)
+    return BuildReport(
+        path=path,
+        entities=len(records.entities),
+        relationships=len(records.relationships),
+        observations=len(records.observations),
+        quads=len(quads) + len(ontology),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _write_aside(store_dir: Path, quads: list[ox.Quad], manifest: dict[str, Any]) -> Path:
+    builds = store_dir / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}-{time.time_ns()}"
+    partial = builds / f"{build_id}.partial"
+    try:
+        partial.mkdir()
+        store = ox.Store(str(partial / "oxigraph"))
+        store.bulk_extend(quads)
+        store.flush()
+        del store
+        (partial / "build.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        final = builds / build_id
+        partial.rename(final)
+        link = store_dir / f"{CURRENT}.{build_id}.tmp"
+        link.symlink_to(Path(BUILDS) / build_id)
+        previous = _current_target(store_dir)
+        os.replace(link, store_dir / CURRENT)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    _prune(builds, keep={final.name, previous.name if previous else ""})
+    return final
+
+
+def _current_target(store_dir: Path) -> Path | None:
+    link = store_dir / CURRENT
+    return link.resolve() if link.is_symlink() else None
+
+
+def _prune(builds: Path, keep: set[str]) -> None:
+    """Remove builds other than the new one and the one before it (still open elsewhere)."""
+    for child in builds.iterdir():
+        if child.name not in keep:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def current_build(store_dir: Path) -> Path:
+    """Return the directory of the current build, or say how to make one."""
+    target = _current_target(store_dir)
+    if target is None or not (target / "oxigraph").is_dir():
+        raise StoreError(f"no built store at {store_dir}/; run `civicgraph build` first")
+    return target
+
+
+def manifest(store_dir: Path) -> dict[str, Any]:
+    """Return what `build.json` says of the current build."""
+    loaded: dict[str, Any] = json.loads((current_build(store_dir) / "build.json").read_text())
+    return loaded
+
+
+def is_stale(settings: Settings) -> bool:
+    """Tell whether the store is missing or was built from other data than there is now."""
+    try:
+        return bool(manifest(settings.store_dir)["fingerprint"] != data_fingerprint(settings))
+    except (StoreError, OSError, KeyError, ValueError):
+        return True
+
+
+@contextmanager
+def open_store(store_dir: Path) -> Iterator[ox.Store]:
+    """Open the current build read-only; several readers may hold it at once."""
+    path = current_build(store_dir) / "oxigraph"
+    try:
+        store = ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+    yield store
+
+
+def model_for(settings: Settings) -> Model:
+    """Return the ontology model these settings point at."""
+    return load_model(settings.ontology_dir.resolve())

@@ -1,0 +1,131 @@
+"""Rules that span records (references, duplicates, domains) and the SHACL shapes.
+
+Every rule reports a `Problem` at the file and line of the record that breaks it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from civicgraph.errors import Problem
+from civicgraph.ingest import Origin, Records, normalise_name
+from civicgraph.ontology import ONTOLOGY_FILE, SHAPES_FILE, Model
+from civicgraph.sources import SourceDocument
+from civicgraph.vocab import local_name, slug_of
+
+
+def check_records(records: Records, model: Model, sources: list[SourceDocument]) -> list[Problem]:
+    """Check references, duplicates, unique labels, dates and domains across all records."""
+    problems: list[Problem] = []
+
+    def at(origin: Origin, message: str, line: int | None = None) -> None:
+        problems.append(Problem(origin.file, line or origin.line, message))
+
+    first_seen: dict[str, Origin] = {d.id: Origin(f"data/sources/{d.path}", 1) for d in sources}
+    items: list[tuple[str, Origin]] = [(e.id, e.origin) for e in records.entities]
+    items += [(r.id, r.origin) for r in records.relationships]
+    items += [(o.id, o.origin) for o in records.observations]
+    for slug, origin in items:
+        if slug in first_seen:
+            earlier = first_seen[slug]
+            at(origin, f"duplicate id {slug!r} (first defined at {earlier.file}:{earlier.line})")
+        else:
+            first_seen[slug] = origin
+
+    types = {e.id: e.types for e in records.entities}
+    by_label: dict[str, Origin] = {}
+    for entity in records.entities:
+        key = normalise_name(entity.label)
+        if key in by_label and by_label[key] != entity.origin:
+            other = by_label[key]
+            at(
+                entity.origin,
+                f"label {entity.label!r} is not unique after normalising (also at "
+                f"{other.file}:{other.line}); add a qualifier such as '(city)'",
+            )
+        by_label.setdefault(key, entity.origin)
+
+    def reference(origin: Origin, line: int, role: str, slug: str, wanted: str | None) -> None:
+        if slug not in types:
+            at(origin, f"{role} {slug!r} is not a known entity id", line)
+        elif wanted and not model.conforms(types[slug], wanted):
+            at(
+                origin,
+                f"{role} {slug!r} is a {'/'.join(types[slug])}, "
+                f"but it must be a {local_name(wanted)}",
+                line,
+            )
+
+    for rel in records.relationships:
+        name = rel.relation.key
+        reference(rel.origin, rel.lines.get("subject", 0), f"{name} subject", rel.subject,
+                  rel.relation.domain)
+        reference(rel.origin, rel.lines.get("object", 0), f"{name} object", rel.object,
+                  rel.relation.range)
+        if rel.via:
+            reference(rel.origin, rel.lines.get("via", 0), "via", rel.via, None)
+        if rel.subject == rel.object:
+            at(rel.origin, f"relationship {rel.id!r} links {rel.subject!r} to itself")
+        if rel.start and rel.end and rel.end < rel.start:
+            at(rel.origin, f"end {rel.end} is before start {rel.start}", rel.lines.get("end"))
+
+    dataset_class = model.classes["Dataset"].iri
+    for obs in records.observations:
+        reference(obs.origin, obs.lines.get("dataset", 0), "dataset", obs.dataset, dataset_class)
+        for key, slug in obs.dimensions.items():
+            reference(obs.origin, obs.lines.get("dimensions", 0), f"dimension {key}", slug,
+                      model.dimensions[key].range)
+    return problems
+
+
+@dataclass(frozen=True)
+class ShapeViolation:
+    focus: str
+    path: str
+    message: str
+
+
+def check_shapes(
+    ntriples: bytes, ontology_dir: Path, origins: dict[str, Origin]
+) -> list[Problem]:
+    """Validate the built graph against `ontology/shapes.ttl`; report at each record's line."""
+    import pyshacl  # heavy: imported only when a build validates
+    from rdflib import Graph
+
+    # The ontology sits in the data graph, as in the store: SHACL's targetClass and sh:class
+    # follow rdfs:subClassOf there, so no inference pass is needed.
+    data = Graph()
+    data.parse(data=ntriples, format="nt")
+    data.parse(ontology_dir / ONTOLOGY_FILE, format="turtle")
+    shapes = Graph().parse(ontology_dir / SHAPES_FILE, format="turtle")
+    conforms, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True
+    )
+    if conforms:
+        return []
+    problems = []
+    for violation in _violations(report):
+        origin = origins.get(violation.focus)
+        file, line = (origin.file, origin.line) if origin else ("ontology/shapes.ttl", 1)
+        subject = slug_of(violation.focus)
+        problems.append(Problem(file, line, f"{subject}: {violation.message} ({violation.path})"))
+    return problems
+
+
+def _violations(report: object) -> list[ShapeViolation]:
+    from rdflib import Graph, Namespace
+
+    assert isinstance(report, Graph)
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    found: dict[tuple[str, str, str], ShapeViolation] = {}
+    for result in report.subjects(sh.resultSeverity, sh.Violation):
+        focus = str(report.value(result, sh.focusNode))
+        path = local_name(str(report.value(result, sh.resultPath) or "")) or "node"
+        message = str(report.value(result, sh.resultMessage) or "violates a shape")
+        found[(focus, path, message)] = ShapeViolation(focus, path, message)
+    grouped: dict[str, list[ShapeViolation]] = defaultdict(list)
+    for violation in found.values():
+        grouped[violation.focus].append(violation)
+    return [v for focus in sorted(grouped) for v in grouped[focus]]
