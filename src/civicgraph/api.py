@@ -38,6 +38,12 @@ class CivicGraph:
         """Open the store that the settings (or `store_dir`) point at."""
         return cls(Settings.resolve(store_dir=store_dir))
 
+    @staticmethod
+    def current_version(store_dir: Path | None = None) -> str:
+        """Name the build a store currently points at; it changes whenever a build lands."""
+        settings = Settings.resolve(store_dir=store_dir)
+        return str(current_build(settings.store_dir))
+
     @cached_property
     def names(self) -> NameIndex:
         return NameIndex(self.store, self.model)

@@ -327,7 +327,6 @@ def explore(
     Extra arguments go to `streamlit run`, e.g. `civicgraph explore --server.address 0.0.0.0`.
     """
     import os
-    import subprocess
 
     from civicgraph.store import build as build_store
     from civicgraph.store import is_stale
@@ -345,7 +344,9 @@ def explore(
     ]
     env = {**os.environ, "CIVICGRAPH_STORE": str(settings.store_dir.resolve())}
     typer.echo(f"civicgraph explorer: http://localhost:{port}", err=True)
-    raise typer.Exit(subprocess.call(command, env=env))
+    sys.stderr.flush()
+    # Become Streamlit, so that Ctrl-C and signals reach the server itself.
+    os.execve(sys.executable, command, env)
 
 
 app.command("cypher", context_settings=LATER, help="Cypher over the property graph via Bolt (not available yet: issue 6).")(
@@ -371,3 +372,7 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

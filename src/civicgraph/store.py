@@ -134,7 +134,7 @@ def _write_aside(store_dir: Path, quads: list[ox.Quad], manifest: dict[str, Any]
         shutil.rmtree(partial, ignore_errors=True)
         raise
     _prune(builds, keep={final.name, previous.name if previous else ""})
-    return final
+    return final.resolve()
 
 
 def _current_target(store_dir: Path) -> Path | None:

@@ -1,0 +1,51 @@
+"""Shared fixtures: the bundled chapter graph (built once) and a hand-written mini dataset."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from civicgraph.api import CivicGraph
+from civicgraph.config import REPO_DIR, Settings
+from civicgraph.store import build
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "mini"
+BUNDLED_DATA = REPO_DIR / "data"
+
+
+@pytest.fixture(scope="session")
+def chapter_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built from the bundled data/ (the chapter), once per test session."""
+    store_dir = tmp_path_factory.mktemp("chapter") / "store"
+    build(Settings.resolve(data_dir=BUNDLED_DATA, store_dir=store_dir, env={}))
+    return store_dir
+
+
+@pytest.fixture(scope="session")
+def chapter(chapter_store: Path) -> CivicGraph:
+    return CivicGraph(Settings.resolve(store_dir=chapter_store, env={}))
+
+
+@pytest.fixture(scope="session")
+def mini_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store_dir = tmp_path_factory.mktemp("mini") / "store"
+    build(Settings.resolve(data_dir=MINI, store_dir=store_dir, env={}))
+    return store_dir
+
+
+@pytest.fixture(scope="session")
+def mini(mini_store: Path) -> CivicGraph:
+    return CivicGraph(Settings.resolve(store_dir=mini_store, env={}))
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory holding a copy of the mini dataset as data/, like a user's checkout."""
+    shutil.copytree(MINI, tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CIVICGRAPH_STORE", raising=False)
+    monkeypatch.delenv("CIVICGRAPH_DATA", raising=False)
+    return tmp_path
