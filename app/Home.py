@@ -135,7 +135,9 @@ def main() -> None:
             st.warning("No entity matches that name.")
         current = st.session_state.get("entity") or default_entity(version)
         options = candidates or sorted(entities, key=lambda i: entities[i].label.casefold())
-        index = options.index(current) if current in options else 0  # a search jumps to its best match
+        index = (
+            options.index(current) if current in options else 0
+        )  # a search jumps to its best match
         chosen = st.selectbox(
             "Entity", options, index=index, format_func=lambda i: entities[i].label
         )

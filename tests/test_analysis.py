@@ -46,8 +46,9 @@ def test_metric_equals_networkx_on_exported_graphml(chapter: CivicGraph, metric:
 
 
 def test_projection_has_one_edge_per_relationship_node(chapter: CivicGraph) -> None:
-    count = value(next(select(chapter.store,
-                              "SELECT (COUNT(?r) AS ?n) WHERE { ?r a civ:Relationship }"))["n"])
+    count = value(
+        next(select(chapter.store, "SELECT (COUNT(?r) AS ?n) WHERE { ?r a civ:Relationship }"))["n"]
+    )
     assert chapter.projection.number_of_edges() == count
     assert chapter.projection.number_of_nodes() == len(chapter.names.entities)
     assert not any(n.startswith("cite-") for n in chapter.projection.nodes)

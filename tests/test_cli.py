@@ -98,12 +98,22 @@ def test_export_to_file_is_written_whole(store: list[str], tmp_path: Path) -> No
 def test_missing_store_is_a_plain_error(tmp_path: Path) -> None:
     code, _, err = run("stats", "--store", str(tmp_path / "nowhere"))
     assert code == 2
-    assert err.strip() == f"error: no built store at {tmp_path / 'nowhere'}/; run `civicgraph build` first"
+    assert (
+        err.strip()
+        == f"error: no built store at {tmp_path / 'nowhere'}/; run `civicgraph build` first"
+    )
 
 
-@pytest.mark.parametrize("command", [["cypher", "MATCH (n) RETURN n"], ["push", "--uri", "x"],
-                                     ["synth", "--entities", "5"], ["serve", "sparql"],
-                                     ["serve", "bolt"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["cypher", "MATCH (n) RETURN n"],
+        ["push", "--uri", "x"],
+        ["synth", "--entities", "5"],
+        ["serve", "sparql"],
+        ["serve", "bolt"],
+    ],
+)
 def test_later_commands_say_they_are_not_available_yet(command: list[str]) -> None:
     code, _, err = run(*command)
     assert code == 2 and "is not available yet" in err
@@ -114,6 +124,19 @@ def test_later_commands_say_they_are_not_available_yet(command: list[str]) -> No
 def test_help_lists_every_contract_command() -> None:
     code, out, _ = run("--help")
     assert code == 0
-    for command in ("build", "stats", "entity", "search", "path", "centrality", "sparql",
-                    "export", "explore", "cypher", "push", "synth", "serve"):
+    for command in (
+        "build",
+        "stats",
+        "entity",
+        "search",
+        "path",
+        "centrality",
+        "sparql",
+        "export",
+        "explore",
+        "cypher",
+        "push",
+        "synth",
+        "serve",
+    ):
         assert command in out

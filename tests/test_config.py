@@ -16,8 +16,11 @@ def test_defaults() -> None:
 
 
 def test_environment_overrides_default_and_option_overrides_environment(tmp_path: Path) -> None:
-    env = {"CIVICGRAPH_STORE": "/from/env", "CIVICGRAPH_DATA": "/data/env",
-           "CIVICGRAPH_BOLT_URI": "bolt://localhost:7687"}
+    env = {
+        "CIVICGRAPH_STORE": "/from/env",
+        "CIVICGRAPH_DATA": "/data/env",
+        "CIVICGRAPH_BOLT_URI": "bolt://localhost:7687",
+    }
     from_env = Settings.resolve(env=env)
     assert from_env.store_dir == Path("/from/env") and from_env.data_dir == Path("/data/env")
     assert from_env.bolt_uri == "bolt://localhost:7687"

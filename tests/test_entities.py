@@ -7,16 +7,36 @@ import pytest
 from civicgraph.api import CivicGraph
 from civicgraph.errors import NotFoundError
 
-PROFILE_KEYS = {"id", "iri", "label", "label_es", "types", "aliases", "description",
-                "relations", "observations", "sources"}
-RELATION_KEYS = {"id", "predicate", "direction", "other", "role", "start", "end", "status",
-                 "sources"}
+PROFILE_KEYS = {
+    "id",
+    "iri",
+    "label",
+    "label_es",
+    "types",
+    "aliases",
+    "description",
+    "relations",
+    "observations",
+    "sources",
+}
+RELATION_KEYS = {
+    "id",
+    "predicate",
+    "direction",
+    "other",
+    "role",
+    "start",
+    "end",
+    "status",
+    "sources",
+}
 SOURCE_KEYS = {"document", "quote", "char_start", "char_end"}
 
 
 @pytest.mark.parametrize("name", ["Ana Ruiz", "ana ruiz", "ANA RUÍZ", "Ruiz", "ana-ruiz"])
-def test_names_match_labels_and_aliases_ignoring_case_and_accents(mini: CivicGraph,
-                                                                   name: str) -> None:
+def test_names_match_labels_and_aliases_ignoring_case_and_accents(
+    mini: CivicGraph, name: str
+) -> None:
     assert mini.resolve(name).id == "ana-ruiz"
 
 
@@ -68,6 +88,5 @@ def test_search_ranks_exact_names_first(mini: CivicGraph) -> None:
 def test_chapter_profile_of_javier_sicilia_shows_his_movement(chapter: CivicGraph) -> None:
     profile = chapter.entity("Javier Sicilia")
     movements = [r for r in profile["relations"] if "Movement" in r["other"]["types"]]
-    assert any(r["other"]["id"] == "movement-for-peace-with-justice-and-dignity"
-               for r in movements)
+    assert any(r["other"]["id"] == "movement-for-peace-with-justice-and-dignity" for r in movements)
     assert all(r["sources"] and r["sources"][0]["quote"] for r in movements)

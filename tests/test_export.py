@@ -47,8 +47,10 @@ def test_turtle_and_jsonld_say_the_same_as_ntriples(mini: CivicGraph) -> None:
 def test_trig_keeps_named_graphs(mini: CivicGraph) -> None:
     dataset = Dataset().parse(data=exported(mini, "trig"), format="trig")
     names = {str(g.identifier) for g in dataset.graphs() if len(g)}
-    assert {"https://w3id.org/civicgraph/graph/data",
-            "https://w3id.org/civicgraph/graph/ontology"} <= names
+    assert {
+        "https://w3id.org/civicgraph/graph/data",
+        "https://w3id.org/civicgraph/graph/ontology",
+    } <= names
     assert len(dataset) == mini.stats()["triples"]
 
 

@@ -46,14 +46,14 @@ def built(workdir: Path) -> Path:
 BAD_RECORDS = {
     "unknown type": (
         "entities/people.yaml",
-        "- id: bob\n  type: Wizard\n  label: Bob\n  sources: [\"Ana Ruiz\"]\n",
+        '- id: bob\n  type: Wizard\n  label: Bob\n  sources: ["Ana Ruiz"]\n',
         "unknown type 'Wizard'",
         1,
     ),
     "unknown relation": (
         "relationships/links.yaml",
         "- subject: ana-ruiz\n  predicate: admires\n  object: civic-fund\n"
-        "  sources: [\"The Civic Fund funds\"]\n",
+        '  sources: ["The Civic Fund funds"]\n',
         "unknown predicate 'admires'",
         1,
     ),
@@ -66,49 +66,49 @@ BAD_RECORDS = {
     "quote not in the text": (
         "entities/people.yaml",
         "- id: bob-lee\n  type: Person\n  label: Bob Lee\n  sources:\n"
-        "    - \"Bob Lee founded everything\"\n",
+        '    - "Bob Lee founded everything"\n',
         "quote not found verbatim in the sources: 'Bob Lee founded everything'",
         4,
     ),
     "ambiguous quote": (
         "entities/people.yaml",
         "- id: bob-lee\n  type: Person\n  label: Bob Lee\n  sources:\n"
-        "    - \"Clean Streets Network\"\n",
+        '    - "Clean Streets Network"\n',
         "quote is ambiguous: found",
         4,
     ),
     "dangling reference": (
         "relationships/links.yaml",
         "- subject: ana-ruiz\n  predicate: leads\n  object: nobody-here\n"
-        "  sources: [\"The Civic Fund funds\"]\n",
+        '  sources: ["The Civic Fund funds"]\n',
         "leads object 'nobody-here' is not a known entity id",
         2,
     ),
     "duplicate id": (
         "entities/people.yaml",
         "- id: civic-fund\n  type: Person\n  label: Another Fund\n"
-        "  sources: [\"The Civic Fund funds\"]\n",
+        '  sources: ["The Civic Fund funds"]\n',
         "duplicate id 'civic-fund' (first defined at data/entities/groups.yaml:",
         0,
     ),
     "a date that is not a date": (
         "relationships/links.yaml",
         "- subject: ana-ruiz\n  predicate: leads\n  object: clean-streets-network\n"
-        "  start: \"2010-13\"\n  sources: [\"The Civic Fund funds\"]\n",
+        '  start: "2010-13"\n  sources: ["The Civic Fund funds"]\n',
         "start '2010-13' is not a date",
         3,
     ),
     "wrong domain": (
         "relationships/links.yaml",
         "- subject: villa-verde\n  predicate: funds\n  object: clean-streets-network\n"
-        "  sources: [\"The Civic Fund funds\"]\n",
+        '  sources: ["The Civic Fund funds"]\n',
         "funds subject 'villa-verde' is a Municipality, but it must be a Agent",
         0,
     ),
     "mistyped number": (
         "observations/thefts.yaml",
-        "- dataset: table-a\n  measure: quantity\n  period: \"2012\"\n  value: 1205\n"
-        "  sources: [\"2010\\t1,204\"]\n",
+        '- dataset: table-a\n  measure: quantity\n  period: "2012"\n  value: 1205\n'
+        '  sources: ["2010\\t1,204"]\n',
         "value 1,205 does not appear in any of its quotes",
         3,
     ),
@@ -161,7 +161,7 @@ def test_unknown_field_is_reported(built: Path) -> None:
     first = append(
         built / "data" / "entities" / "people.yaml",
         "- id: bob-lee\n  type: Person\n  label: Bob Lee\n  birthday: 1970\n"
-        "  sources: [\"Ana Ruiz\"]\n",
+        '  sources: ["Ana Ruiz"]\n',
     )
     code, err = build_cli()
     assert code == 2
@@ -171,7 +171,7 @@ def test_unknown_field_is_reported(built: Path) -> None:
 def test_labels_must_be_unique_after_normalising(built: Path) -> None:
     append(
         built / "data" / "entities" / "people.yaml",
-        "- id: ana-ruiz-2\n  type: Person\n  label: ANA RUÍZ\n  sources: [\"Ana Ruiz\"]\n",
+        '- id: ana-ruiz-2\n  type: Person\n  label: ANA RUÍZ\n  sources: ["Ana Ruiz"]\n',
     )
     code, err = build_cli()
     assert code == 2

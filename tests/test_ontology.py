@@ -55,7 +55,7 @@ def test_every_term_is_used_by_code_data_or_shapes() -> None:
     steered |= {d.iri for d in model.dimensions.values()} | {m.iri for m in model.measures.values()}
     named = {str(CIV[name]) for name in CIV.__annotations__}
     for term in civ_terms(graph):
-        local = term[len(CIV_NS):]
+        local = term[len(CIV_NS) :]
         used = term in steered or term in named or f"civ:{local}" in shapes
         # abstract superclasses are used through their subclasses
         used = used or any(graph.triples((None, RDFS.subClassOf, URIRef(term))))
@@ -78,11 +78,19 @@ def test_relations_are_edges_and_align_with_standard_vocabularies() -> None:
         assert re.fullmatch(r"[A-Z_]+", relation.edge_type), relation.edge_type
     graph = Graph().parse(ONTOLOGY / "civicgraph.ttl")
     external = {
-        str(o) for _, p, o in graph
+        str(o)
+        for _, p, o in graph
         if p in (RDFS.subClassOf, RDFS.subPropertyOf) and not str(o).startswith(CIV_NS)
     }
-    for vocabulary in ("xmlns.com/foaf", "www.w3.org/ns/org#", "www.w3.org/ns/prov#",
-                       "skos/core#", "purl.org/dc/terms/", "schema.org/", "linked-data/cube#"):
+    for vocabulary in (
+        "xmlns.com/foaf",
+        "www.w3.org/ns/org#",
+        "www.w3.org/ns/prov#",
+        "skos/core#",
+        "purl.org/dc/terms/",
+        "schema.org/",
+        "linked-data/cube#",
+    ):
         assert any(vocabulary in iri for iri in external), vocabulary
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from civicgraph.api import CivicGraph
@@ -15,7 +17,7 @@ def check_path_shape(found: dict, source: str, target: str) -> None:
         hops = path["hops"]
         assert len(hops) == path["length"]
         assert hops[0]["from"]["id"] == source and hops[-1]["to"]["id"] == target
-        for before, after in zip(hops, hops[1:]):
+        for before, after in pairwise(hops):
             assert before["to"]["id"] == after["from"]["id"]
         for hop in hops:
             assert hop["direction"] in ("out", "in")
@@ -51,10 +53,15 @@ def test_k_limits_the_number_of_paths(chapter: CivicGraph) -> None:
 
 @pytest.mark.parametrize(
     ("source", "target"),
-    [("Carlos Pascual", "Merida Initiative"), ("USAID", "Judicial reform"),
-     ("Javier Sicilia", "Police reform"), ("Alejandro Martí", "Anti-kidnapping legislation")],
+    [
+        ("Carlos Pascual", "Merida Initiative"),
+        ("USAID", "Judicial reform"),
+        ("Javier Sicilia", "Police reform"),
+        ("Alejandro Martí", "Anti-kidnapping legislation"),
+    ],
 )
-def test_chapter_paths_from_actors_to_programs_and_reforms(chapter: CivicGraph, source: str,
-                                                           target: str) -> None:
+def test_chapter_paths_from_actors_to_programs_and_reforms(
+    chapter: CivicGraph, source: str, target: str
+) -> None:
     found = chapter.path(source, target)
     check_path_shape(found, chapter.resolve(source).id, chapter.resolve(target).id)

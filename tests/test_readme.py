@@ -18,8 +18,9 @@ def quick_start_commands() -> list[list[str]]:
     section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     block = re.search(r"```sh\n(.*?)```", section, re.S)
     assert block, "no shell block in the quick start"
-    return [shlex.split(line.split("#", 1)[0]) for line in block.group(1).splitlines()
-            if line.strip()]
+    return [
+        shlex.split(line.split("#", 1)[0]) for line in block.group(1).splitlines() if line.strip()
+    ]
 
 
 def test_quick_start_shows_the_promised_commands() -> None:
@@ -33,15 +34,17 @@ def test_quick_start_civicgraph_commands_work(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICGRAPH_")}
     env["CIVICGRAPH_STORE"] = str(tmp_path / "store")
     cli = [sys.executable, "-m", "civicgraph.cli"]
-    built = subprocess.run([*cli, "build"], cwd=REPO_DIR, env=env, capture_output=True,
-                           text=True, timeout=300)
+    built = subprocess.run(
+        [*cli, "build"], cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=300
+    )
     assert built.returncode == 0, built.stderr
     ran = 0
     for command in quick_start_commands():
         if command[:3] != ["uv", "run", "civicgraph"] or command[3] == "explore":
             continue  # explore is exercised in tests/app; pip and pytest are not ours to rerun
-        done = subprocess.run([*cli, *command[3:]], cwd=REPO_DIR, env=env, capture_output=True,
-                              text=True, timeout=120)
+        done = subprocess.run(
+            [*cli, *command[3:]], cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=120
+        )
         assert done.returncode == 0, (command, done.stderr)
         assert "“" in done.stdout  # every answer shows quotes
         ran += 1

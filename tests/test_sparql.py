@@ -40,8 +40,9 @@ def test_csv_tsv_and_table(mini: CivicGraph) -> None:
 
 def test_ask_and_construct(mini: CivicGraph) -> None:
     assert render(query(mini.store, "ASK { id:ana-ruiz a civ:Person }"), "table") == "true"
-    nt = render(query(mini.store, "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l }"),
-                "json")
+    nt = render(
+        query(mini.store, "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s rdfs:label ?l }"), "json"
+    )
     assert '"Ana Ruiz"@en' in nt
 
 
@@ -52,7 +53,12 @@ def test_syntax_error_is_a_query_error(mini: CivicGraph) -> None:
 
 def test_hostile_text_is_bound_as_a_value_not_spliced(mini: CivicGraph) -> None:
     hostile = '" } ; DROP ALL ; SELECT * WHERE { "'
-    rows = list(select(mini.store, "SELECT ?name ?e WHERE { ?e rdfs:label ?name }",
-                       {"name": ox.Literal(hostile)}))
+    rows = list(
+        select(
+            mini.store,
+            "SELECT ?name ?e WHERE { ?e rdfs:label ?name }",
+            {"name": ox.Literal(hostile)},
+        )
+    )
     assert rows == []
     assert len(mini.store) == mini.stats()["triples"]

@@ -10,8 +10,8 @@ from civicgraph.api import CivicGraph
 from civicgraph.config import Settings
 from civicgraph.errors import DataError, StoreError
 from civicgraph.sources import load_sources
-from civicgraph.store import build, current_build, is_stale
 from civicgraph.sparql import select, value
+from civicgraph.store import build, current_build, is_stale
 
 from .conftest import BUNDLED_DATA, MINI
 
@@ -59,14 +59,21 @@ def test_stale_store_is_detected(workdir: Path) -> None:
 
 
 @pytest.mark.parametrize("fixture", ["mini", "chapter"])
-def test_every_quote_is_verbatim_at_its_offsets(fixture: str, request: pytest.FixtureRequest) -> None:
+def test_every_quote_is_verbatim_at_its_offsets(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
     graph: CivicGraph = request.getfixturevalue(fixture)
     data = MINI if fixture == "mini" else BUNDLED_DATA
     texts = {d.path: d.text for d in load_sources(data / "sources")[0]}
-    rows = list(select(graph.store, """
+    rows = list(
+        select(
+            graph.store,
+            """
         SELECT ?quote ?start ?end ?path WHERE {
           ?c a civ:Citation ; civ:quote ?quote ; civ:charStart ?start ; civ:charEnd ?end ;
-             dcterms:source/civ:path ?path }"""))
+             dcterms:source/civ:path ?path }""",
+        )
+    )
     assert rows
     for row in rows:
         text = texts[value(row["path"])]
@@ -76,17 +83,27 @@ def test_every_quote_is_verbatim_at_its_offsets(fixture: str, request: pytest.Fi
 @pytest.mark.parametrize("fixture", ["mini", "chapter"])
 def test_every_fact_is_cited(fixture: str, request: pytest.FixtureRequest) -> None:
     graph: CivicGraph = request.getfixturevalue(fixture)
-    uncited = list(select(graph.store, """
+    uncited = list(
+        select(
+            graph.store,
+            """
         SELECT ?x WHERE {
           { ?x a/civ:recordType ?t } UNION { ?x a civ:Relationship } UNION { ?x a qb:Observation }
-          FILTER NOT EXISTS { ?x civ:citation ?c } }"""))
+          FILTER NOT EXISTS { ?x civ:citation ?c } }""",
+        )
+    )
     assert uncited == []
 
 
 def test_relationships_are_qualified_and_plain(mini: CivicGraph) -> None:
-    rows = list(select(mini.store, """
+    rows = list(
+        select(
+            mini.store,
+            """
         SELECT ?r ?s ?p ?o WHERE { ?r a civ:Relationship ; civ:subject ?s ; civ:relation ?p ;
-        civ:object ?o . FILTER NOT EXISTS { ?s ?p ?o } }"""))
+        civ:object ?o . FILTER NOT EXISTS { ?s ?p ?o } }""",
+        )
+    )
     assert rows == []
     assert mini.stats()["relationships"]["founded"] == 1
 

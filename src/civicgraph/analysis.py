@@ -16,7 +16,7 @@ import networkx as nx
 from civicgraph.errors import QueryError
 from civicgraph.project import simple_undirected
 
-METRICS: dict[str, Callable[[nx.Graph], dict[str, float]]] = {
+METRICS: dict[str, Callable[[nx.Graph[str]], dict[str, float]]] = {
     "pagerank": lambda g: nx.pagerank(g, weight="weight"),
     "betweenness": lambda g: nx.betweenness_centrality(g, normalized=True),
     "degree": nx.degree_centrality,
@@ -26,7 +26,7 @@ METRICS: dict[str, Callable[[nx.Graph], dict[str, float]]] = {
 
 
 def centrality(
-    graph: nx.MultiDiGraph,
+    graph: nx.MultiDiGraph[str],
     metric: str = "pagerank",
     *,
     types: set[str] | None = None,

@@ -49,7 +49,7 @@ class CivicGraph:
         return NameIndex(self.store, self.model)
 
     @cached_property
-    def projection(self) -> nx.MultiDiGraph:
+    def projection(self) -> nx.MultiDiGraph[str]:
         from civicgraph.project import project
 
         return project(self.store, self.model, self.names)
@@ -72,9 +72,7 @@ class CivicGraph:
             for summary, score in self.names.search(text, types=types, limit=limit)
         ]
 
-    def path(
-        self, source: str, target: str, *, k: int = 3, max_hops: int = 6
-    ) -> dict[str, Any]:
+    def path(self, source: str, target: str, *, k: int = 3, max_hops: int = 6) -> dict[str, Any]:
         """Return up to k shortest simple paths with cited hops (contract's `path --json`)."""
         from civicgraph.paths import shortest_paths
 
@@ -98,30 +96,25 @@ class CivicGraph:
 
     def stats(self) -> dict[str, Any]:
         """Count entities by type, relationships by type, observations, citations, triples."""
-        def counts(sparql: str) -> dict[str, int]:
+
+        def by_key(sparql: str) -> dict[str, int]:
             return {value(r["k"]): value(r["n"]) for r in select(self.store, sparql)}
 
-        entities = counts(
-            "SELECT ?k (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a/civ:recordType ?k } "
-            "GROUP BY ?k ORDER BY ?k"
-        )
-        relationships = counts(
-            "SELECT ?k (COUNT(?r) AS ?n) WHERE { ?r a civ:Relationship ; "
-            "civ:relation/civ:recordKey ?k } GROUP BY ?k ORDER BY ?k"
-        )
-        single = counts(
-            "SELECT ?k ?n WHERE { "
-            "{ SELECT (COUNT(?o) AS ?n) WHERE { ?o a qb:Observation } } BIND('observations' AS ?k) }"
-        )
-        single |= counts(
-            "SELECT ?k ?n WHERE { "
-            "{ SELECT (COUNT(?c) AS ?n) WHERE { ?c a civ:Citation } } BIND('citations' AS ?k) }"
-        )
+        def instances(cls: str) -> int:
+            rows = select(self.store, f"SELECT (COUNT(?x) AS ?n) WHERE {{ ?x a {cls} }}")
+            return int(value(next(rows)["n"]))
+
         return {
-            "entities": entities,
-            "relationships": relationships,
-            "observations": single["observations"],
-            "citations": single["citations"],
+            "entities": by_key(
+                "SELECT ?k (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a/civ:recordType ?k } "
+                "GROUP BY ?k ORDER BY ?k"
+            ),
+            "relationships": by_key(
+                "SELECT ?k (COUNT(?r) AS ?n) WHERE { ?r a civ:Relationship ; "
+                "civ:relation/civ:recordKey ?k } GROUP BY ?k ORDER BY ?k"
+            ),
+            "observations": instances("qb:Observation"),
+            "citations": instances("civ:Citation"),
             "triples": len(self.store),
         }
 

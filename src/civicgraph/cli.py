@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -34,7 +34,8 @@ app.add_typer(serve_app, name="serve")
 StoreOpt = Annotated[
     Path | None,
     typer.Option(
-        "--store", help="Store directory [default: $CIVICGRAPH_STORE or .civicgraph/].",
+        "--store",
+        help="Store directory [default: $CIVICGRAPH_STORE or .civicgraph/].",
         show_default=False,
     ),
 ]
@@ -95,8 +96,9 @@ def build(
 
     settings = _settings(store, data)
     with _errors():
-        report = build_store(settings, lambda step: typer.echo(f"… {step}", err=True),
-                             shapes=shapes)
+        report = build_store(
+            settings, lambda step: typer.echo(f"… {step}", err=True), shapes=shapes
+        )
     typer.echo(
         f"built {settings.store_dir}/ in {report.seconds:.1f} s: {report.entities} entities, "
         f"{report.relationships} relationships, {report.observations} observations, "
@@ -112,7 +114,7 @@ def _open(store: Path | None) -> Any:
 
 def _quote_lines(sources: list[dict[str, Any]], indent: str) -> list[str]:
     return [
-        f'{indent}“{s["quote"]}” ({s["document"]}:{s["char_start"]}-{s["char_end"]})'
+        f"{indent}“{s['quote']}” ({s['document']}:{s['char_start']}-{s['char_end']})"
         for s in sources
     ]
 
@@ -146,7 +148,9 @@ def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
 
 @app.command()
 def entity(
-    name_or_id: Annotated[str, typer.Argument(help="An id, or a label or alias (accents and case ignored).")],
+    name_or_id: Annotated[
+        str, typer.Argument(help="An id, or a label or alias (accents and case ignored).")
+    ],
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -182,7 +186,9 @@ def entity(
 @app.command()
 def search(
     text: Annotated[str, typer.Argument(help="Words of a name.")],
-    type_: Annotated[str | None, typer.Option("--type", help="Only this type (and its subtypes).")] = None,
+    type_: Annotated[
+        str | None, typer.Option("--type", help="Only this type (and its subtypes).")
+    ] = None,
     limit: Annotated[int, typer.Option(help="How many candidates at most.")] = 20,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
@@ -191,7 +197,9 @@ def search(
     with _errors():
         graph = _open(store)
         if type_ and type_ not in graph.model.classes:
-            raise UsageError(f"unknown type {type_!r} (known: {', '.join(sorted(graph.model.classes))})")
+            raise UsageError(
+                f"unknown type {type_!r} (known: {', '.join(sorted(graph.model.classes))})"
+            )
         results = graph.search(text, type_=type_, limit=limit)
     if as_json:
         _print_json(results)
@@ -218,8 +226,10 @@ def path(
         _print_json(found)
         return
     for number, found_path in enumerate(found["paths"], start=1):
-        typer.echo(f"path {number} ({found_path['length']} hops): "
-                   f"{found['from']['label']} → {found['to']['label']}")
+        typer.echo(
+            f"path {number} ({found_path['length']} hops): "
+            f"{found['from']['label']} → {found['to']['label']}"
+        )
         for hop in found_path["hops"]:
             if hop["direction"] == "out":
                 line = f"{hop['from']['label']} —{hop['predicate']}→ {hop['to']['label']}"
@@ -229,7 +239,7 @@ def path(
             typer.echo("\n".join(_quote_lines(hop["sources"], "      ")))
 
 
-class Metric(str, Enum):
+class Metric(StrEnum):
     pagerank = "pagerank"
     betweenness = "betweenness"
     degree = "degree"
@@ -240,7 +250,9 @@ class Metric(str, Enum):
 @app.command()
 def centrality(
     metric: Annotated[Metric, typer.Option(help="Which centrality.")] = Metric.pagerank,
-    type_: Annotated[str | None, typer.Option("--type", help="Rank only this type (and subtypes).")] = None,
+    type_: Annotated[
+        str | None, typer.Option("--type", help="Rank only this type (and subtypes).")
+    ] = None,
     top: Annotated[int, typer.Option(help="How many entities.")] = 20,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
@@ -249,16 +261,20 @@ def centrality(
     with _errors():
         graph = _open(store)
         if type_ and type_ not in graph.model.classes:
-            raise UsageError(f"unknown type {type_!r} (known: {', '.join(sorted(graph.model.classes))})")
+            raise UsageError(
+                f"unknown type {type_!r} (known: {', '.join(sorted(graph.model.classes))})"
+            )
         ranked = graph.centrality(metric.value, type_=type_, top=top)
     if as_json:
         _print_json(ranked)
         return
     for position, row in enumerate(ranked["results"], start=1):
-        typer.echo(f"{position:>3}. {row['score']:.4f}  {row['label']}  ({', '.join(row['types'])})")
+        typer.echo(
+            f"{position:>3}. {row['score']:.4f}  {row['label']}  ({', '.join(row['types'])})"
+        )
 
 
-class ResultFormat(str, Enum):
+class ResultFormat(StrEnum):
     json = "json"
     csv = "csv"
     tsv = "tsv"
@@ -267,8 +283,12 @@ class ResultFormat(str, Enum):
 
 @app.command()
 def sparql(
-    query_text: Annotated[str, typer.Argument(metavar="QUERY_OR_@FILE", help="A query, or @file.rq.")],
-    fmt: Annotated[ResultFormat, typer.Option("--format", help="Result format.")] = ResultFormat.table,
+    query_text: Annotated[
+        str, typer.Argument(metavar="QUERY_OR_@FILE", help="A query, or @file.rq.")
+    ],
+    fmt: Annotated[
+        ResultFormat, typer.Option("--format", help="Result format.")
+    ] = ResultFormat.table,
     store: StoreOpt = None,
 ) -> None:
     """Run a SPARQL 1.1 query over the store (the union of all graphs)."""
@@ -284,7 +304,7 @@ def sparql(
         typer.echo(render(result, fmt.value), nl=False)
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     nt = "nt"
     ttl = "ttl"
     trig = "trig"
@@ -297,7 +317,9 @@ class ExportFormat(str, Enum):
 @app.command()
 def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", help="Output format.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File [default: stdout].")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File [default: stdout].")
+    ] = None,
     store: StoreOpt = None,
 ) -> None:
     """Export the whole graph (RDF formats, GraphML/GEXF projection, or JSON lines of profiles)."""
@@ -338,9 +360,18 @@ def explore(
             build_store(settings)
     script = settings.app_dir / "Home.py"
     command = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.port", str(port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", *ctx.args,
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        *ctx.args,
     ]
     env = {**os.environ, "CIVICGRAPH_STORE": str(settings.store_dir.resolve())}
     typer.echo(f"civicgraph explorer: http://localhost:{port}", err=True)
@@ -349,21 +380,27 @@ def explore(
     os.execve(sys.executable, command, env)
 
 
-app.command("cypher", context_settings=LATER, help="Cypher over the property graph via Bolt (not available yet: issue 6).")(
-    _not_yet("cypher", "Bolt/Cypher comes with issue 6")
-)
-app.command("push", context_settings=LATER, help="Load the projection into a Neo4j/Bolt server (not available yet: issue 6).")(
-    _not_yet("push", "push comes with issue 6")
-)
-app.command("synth", context_settings=LATER, help="Generate a synthetic dataset (not available yet: issue 8).")(
-    _not_yet("synth", "synthetic data comes with issue 8")
-)
-serve_app.command("sparql", context_settings=LATER, help="Read-only SPARQL endpoint (not available yet: issue 6).")(
-    _not_yet("serve sparql", "the SPARQL endpoint comes with issue 6")
-)
-serve_app.command("bolt", context_settings=LATER, help="Embedded Bolt server (not available yet: issue 6).")(
-    _not_yet("serve bolt", "the Bolt server comes with issue 6")
-)
+app.command(
+    "cypher",
+    context_settings=LATER,
+    help="Cypher over the property graph via Bolt (not available yet: issue 6).",
+)(_not_yet("cypher", "Bolt/Cypher comes with issue 6"))
+app.command(
+    "push",
+    context_settings=LATER,
+    help="Load the projection into a Neo4j/Bolt server (not available yet: issue 6).",
+)(_not_yet("push", "push comes with issue 6"))
+app.command(
+    "synth",
+    context_settings=LATER,
+    help="Generate a synthetic dataset (not available yet: issue 8).",
+)(_not_yet("synth", "synthetic data comes with issue 8"))
+serve_app.command(
+    "sparql", context_settings=LATER, help="Read-only SPARQL endpoint (not available yet: issue 6)."
+)(_not_yet("serve sparql", "the SPARQL endpoint comes with issue 6"))
+serve_app.command(
+    "bolt", context_settings=LATER, help="Embedded Bolt server (not available yet: issue 6)."
+)(_not_yet("serve bolt", "the Bolt server comes with issue 6"))
 
 
 def main() -> None:

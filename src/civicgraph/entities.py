@@ -18,7 +18,7 @@ from civicgraph.ontology import Model
 from civicgraph.sparql import select, value
 from civicgraph.vocab import entity_iri, slug_of
 
-SOURCE_FIELDS = "document quote char_start char_end".split()
+SOURCE_FIELDS = ["document", "quote", "char_start", "char_end"]
 
 
 @dataclass
@@ -52,9 +52,10 @@ class NameIndex:
         self.by_name: dict[str, set[str]] = {}
         for row in select(store, names):
             slug, name, kind = slug_of(value(row["e"])), value(row["name"]), value(row["kind"])
-            summary = self.entities.get(slug)
-            if summary is None:
+            found = self.entities.get(slug)
+            if found is None:
                 continue
+            summary = found
             if kind == "en":
                 summary.label = name
             elif kind == "es":

@@ -47,9 +47,9 @@ def export(graph: CivicGraph, fmt: str, sink: IO[bytes]) -> None:
         raise UsageError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
 
 
-def flat_projection(projection: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def flat_projection(projection: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
     """Return a copy whose attributes are scalars, as GraphML and GEXF require."""
-    flat = nx.MultiDiGraph()
+    flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for node, data in projection.nodes(data=True):
         flat.add_node(node, label=data["label"], types=";".join(data["types"]))
     for source, target, key, data in projection.edges(keys=True, data=True):

@@ -36,12 +36,31 @@ FOLDERS: dict[str, Kind] = {
 FIELDS: dict[Kind, set[str]] = {
     "entity": {"id", "type", "label", "label_es", "aliases", "description", "note", "sources"},
     "relationship": {
-        "id", "subject", "predicate", "object", "start", "end", "role", "via", "status",
-        "note", "sources",
+        "id",
+        "subject",
+        "predicate",
+        "object",
+        "start",
+        "end",
+        "role",
+        "via",
+        "status",
+        "note",
+        "sources",
     },
     "observation": {
-        "id", "dataset", "measure", "period", "value", "unit", "rank", "printed", "dimensions",
-        "status", "note", "sources",
+        "id",
+        "dataset",
+        "measure",
+        "period",
+        "value",
+        "unit",
+        "rank",
+        "printed",
+        "dimensions",
+        "status",
+        "note",
+        "sources",
     },
 }
 REQUIRED: dict[Kind, tuple[str, ...]] = {
@@ -274,7 +293,9 @@ class RecordParser:
             return None
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
         if not pattern.match(text) or not all(_real_date(part) for part in text.split("/")):
-            shape = "YYYY, YYYY-MM or YYYY-MM-DD" + (" or an interval A/B" if key == "period" else "")
+            shape = "YYYY, YYYY-MM or YYYY-MM-DD" + (
+                " or an interval A/B" if key == "period" else ""
+            )
             self.problem(raw, key, f"{key} {value!r} is not a date ({shape})")
             return None
         return text

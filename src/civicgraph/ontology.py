@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from civicgraph.errors import StoreError
 from civicgraph.vocab import CIV
 
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 QB = "http://purl.org/linked-data/cube#"
@@ -92,11 +93,13 @@ class Model:
         )
 
 
-def _objects(graph: dict[str, dict[str, list[ox.Term]]], subject: str, predicate: str) -> list[str]:
-    return [t.value for t in graph.get(subject, {}).get(predicate, [])]
+def _objects(graph: dict[str, dict[str, list[Term]]], subject: str, predicate: str) -> list[str]:
+    return [
+        t.value for t in graph.get(subject, {}).get(predicate, []) if not isinstance(t, ox.Triple)
+    ]
 
 
-def _literal(graph: dict[str, dict[str, list[ox.Term]]], subject: str, predicate: str) -> str:
+def _literal(graph: dict[str, dict[str, list[Term]]], subject: str, predicate: str) -> str:
     values = _objects(graph, subject, predicate)
     return values[0] if values else ""
 
@@ -112,7 +115,7 @@ def parse_turtle(path: Path) -> list[ox.Triple]:
 @cache
 def load_model(ontology_dir: Path) -> Model:
     """Read `civicgraph.ttl` and return the model the code works with."""
-    graph: dict[str, dict[str, list[ox.Term]]] = {}
+    graph: dict[str, dict[str, list[Term]]] = {}
     for triple in parse_turtle(ontology_dir / ONTOLOGY_FILE):
         if isinstance(triple.subject, ox.NamedNode):
             graph.setdefault(triple.subject.value, {}).setdefault(

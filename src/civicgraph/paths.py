@@ -9,7 +9,7 @@ the hop uses the best attested one: by claim status, then number of citations, t
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Any
 
 import networkx as nx
@@ -23,7 +23,9 @@ STATUS_ORDER = {"confirmed": 0, "reported": 1, "alleged": 2, "disputed": 3}
 SourcesFor = Callable[[list[str]], dict[str, list[dict[str, Any]]]]
 
 
-def _best_relationship(graph: nx.MultiDiGraph, a: str, b: str, keys: list[str]) -> dict[str, Any]:
+def _best_relationship(
+    graph: nx.MultiDiGraph[str], a: str, b: str, keys: list[str]
+) -> dict[str, Any]:
     candidates = []
     for key in keys:
         if graph.has_edge(a, b, key):
@@ -38,7 +40,7 @@ def _best_relationship(graph: nx.MultiDiGraph, a: str, b: str, keys: list[str]) 
 
 
 def shortest_paths(
-    graph: nx.MultiDiGraph,
+    graph: nx.MultiDiGraph[str],
     source: EntitySummary,
     target: EntitySummary,
     sources_for: SourcesFor,
@@ -65,8 +67,7 @@ def shortest_paths(
             f"no path from {source.label!r} to {target.label!r} within {max_hops} hops"
         )
     chosen = [
-        [_best_relationship(graph, a, b, simple[a][b]["relationships"]) for a, b in
-         zip(nodes, nodes[1:], strict=False)]
+        [_best_relationship(graph, a, b, simple[a][b]["relationships"]) for a, b in pairwise(nodes)]
         for nodes in node_paths
     ]
     cited = sources_for(sorted({entity_iri(h["id"]) for hops in chosen for h in hops}))

@@ -44,13 +44,16 @@ class Edge:
 
     def attributes(self) -> dict[str, Any]:
         """Return the edge's properties, without empty ones (GraphML cannot hold None)."""
-        return {k: v for k, v in self.__dict__.items() if v is not None and k not in
-                ("source", "target")}
+        return {
+            k: v
+            for k, v in self.__dict__.items()
+            if v is not None and k not in ("source", "target")
+        }
 
 
-def project(store: ox.Store, model: Model, names: NameIndex) -> nx.MultiDiGraph:
+def project(store: ox.Store, model: Model, names: NameIndex) -> nx.MultiDiGraph[str]:
     """Return the property graph: nodes keyed by slug, edges keyed by relationship id."""
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for slug in sorted(names.entities):
         summary = names.entities[slug]
         graph.add_node(slug, label=summary.label, types=list(summary.types))
@@ -74,9 +77,9 @@ def project(store: ox.Store, model: Model, names: NameIndex) -> nx.MultiDiGraph:
     return graph
 
 
-def simple_undirected(graph: nx.MultiDiGraph) -> nx.Graph:
+def simple_undirected(graph: nx.MultiDiGraph[str]) -> nx.Graph[str]:
     """Collapse to an undirected simple graph; `weight` counts the relationships of a pair."""
-    simple = nx.Graph()
+    simple: nx.Graph[str] = nx.Graph()
     simple.add_nodes_from(graph.nodes(data=True))
     for source, target, key in graph.edges(keys=True):
         if simple.has_edge(source, target):

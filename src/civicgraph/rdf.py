@@ -127,8 +127,11 @@ class QuadWriter:
             self.add(node, _n(QB + "measureType"), _n(obs.measure.iri))
             self.add(node, _n(obs.measure.iri), number_literal(obs.value))
             period = obs.period
-            self.add(node, _n(CIV.period), date_literal(period) if "/" not in period
-                     else ox.Literal(period))
+            self.add(
+                node,
+                _n(CIV.period),
+                date_literal(period) if "/" not in period else ox.Literal(period),
+            )
             for key, slug in sorted(obs.dimensions.items()):
                 self.add(node, _n(self.model.dimensions[key].iri), _n(entity_iri(slug)))
             self.text(node, CIV.unit, obs.unit)

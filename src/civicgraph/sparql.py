@@ -44,7 +44,9 @@ def query(
 
     Oxigraph substitutes a bound variable only where the query also selects it.
     """
-    substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(k): v for k, v in (bindings or {}).items()
+    }
     try:
         return store.query(
             sparql,
@@ -116,8 +118,10 @@ def _table(result: ox.QuerySolutions | ox.QueryBoolean) -> str:
     out.write("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip() + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")
     for row in rows:
-        cells = [(c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(row, widths,
-                                                                                    strict=True)]
+        cells = [
+            (c if len(c) <= w else c[: w - 1] + "…").ljust(w)
+            for c, w in zip(row, widths, strict=True)
+        ]
         out.write("  ".join(cells).rstrip() + "\n")
     out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
     return out.getvalue()
@@ -129,7 +133,7 @@ def _short(term: object) -> str:
     if isinstance(term, ox.NamedNode):
         for prefix, base in PREFIXES.items():
             if term.value.startswith(base):
-                return f"{prefix}:{term.value[len(base):]}"
+                return f"{prefix}:{term.value[len(base) :]}"
         return term.value
     return str(getattr(term, "value", term))
 

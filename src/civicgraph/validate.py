@@ -60,10 +60,16 @@ def check_records(records: Records, model: Model, sources: list[SourceDocument])
 
     for rel in records.relationships:
         name = rel.relation.key
-        reference(rel.origin, rel.lines.get("subject", 0), f"{name} subject", rel.subject,
-                  rel.relation.domain)
-        reference(rel.origin, rel.lines.get("object", 0), f"{name} object", rel.object,
-                  rel.relation.range)
+        reference(
+            rel.origin,
+            rel.lines.get("subject", 0),
+            f"{name} subject",
+            rel.subject,
+            rel.relation.domain,
+        )
+        reference(
+            rel.origin, rel.lines.get("object", 0), f"{name} object", rel.object, rel.relation.range
+        )
         if rel.via:
             reference(rel.origin, rel.lines.get("via", 0), "via", rel.via, None)
         if rel.subject == rel.object:
@@ -75,8 +81,13 @@ def check_records(records: Records, model: Model, sources: list[SourceDocument])
     for obs in records.observations:
         reference(obs.origin, obs.lines.get("dataset", 0), "dataset", obs.dataset, dataset_class)
         for key, slug in obs.dimensions.items():
-            reference(obs.origin, obs.lines.get("dimensions", 0), f"dimension {key}", slug,
-                      model.dimensions[key].range)
+            reference(
+                obs.origin,
+                obs.lines.get("dimensions", 0),
+                f"dimension {key}",
+                slug,
+                model.dimensions[key].range,
+            )
     return problems
 
 
@@ -87,9 +98,7 @@ class ShapeViolation:
     message: str
 
 
-def check_shapes(
-    ntriples: bytes, ontology_dir: Path, origins: dict[str, Origin]
-) -> list[Problem]:
+def check_shapes(ntriples: bytes, ontology_dir: Path, origins: dict[str, Origin]) -> list[Problem]:
     """Validate the built graph against `ontology/shapes.ttl`; report at each record's line."""
     import pyshacl  # heavy: imported only when a build validates
     from rdflib import Graph

@@ -32,7 +32,9 @@ FAMILY_COLOURS = {
 OTHER_COLOUR = "#cccccc"
 # pyvis's template links Bootstrap from a CDN even when vis-network is inlined; the page
 # needs neither it nor the network (the explorer must work offline).
-REMOTE_ASSET = re.compile(r"<(?:script|link)\b[^>]*(?:src|href)=\"https?://[^\"]*\"[^>]*>(?:</script>)?")
+REMOTE_ASSET = re.compile(
+    r"<(?:script|link)\b[^>]*(?:src|href)=\"https?://[^\"]*\"[^>]*>(?:</script>)?"
+)
 
 
 def family(model: Model, types: list[str]) -> str:
@@ -48,7 +50,7 @@ def family(model: Model, types: list[str]) -> str:
     return "Other"
 
 
-def focus_subgraph(graph: nx.MultiDiGraph, max_nodes: int, focus: str | None) -> set[str]:
+def focus_subgraph(graph: nx.MultiDiGraph[str], max_nodes: int, focus: str | None) -> set[str]:
     """Pick at most `max_nodes` nodes: the focus and its neighbours first, then by degree."""
     chosen: list[str] = []
     if focus is not None and focus in graph:
@@ -64,7 +66,7 @@ def focus_subgraph(graph: nx.MultiDiGraph, max_nodes: int, focus: str | None) ->
     return set(chosen[:max_nodes])
 
 
-def layout(graph: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
+def layout(graph: nx.Graph[str], seed: int = 7) -> dict[str, tuple[float, float]]:
     """Return deterministic positions in pixels."""
     if graph.number_of_nodes() == 0:
         return {}
@@ -74,7 +76,7 @@ def layout(graph: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
 
 
 def network_html(
-    graph: nx.MultiDiGraph,
+    graph: nx.MultiDiGraph[str],
     model: Model,
     *,
     focus: str | None = None,

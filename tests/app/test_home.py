@@ -32,8 +32,9 @@ def app_for(store: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     return at
 
 
-def test_opens_on_the_chapter_with_a_profile(chapter_store: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_opens_on_the_chapter_with_a_profile(
+    chapter_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = app_for(chapter_store, monkeypatch)
     assert at.title[0].value == "civicgraph explorer"
     assert at.subheader[0].value  # a profile is shown from the start
@@ -91,9 +92,21 @@ def test_explore_command_builds_and_serves(tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICGRAPH_")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "civicgraph.cli", "explore", "--port", str(port),
-         "--store", str(tmp_path / "store")],
-        cwd=REPO_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "civicgraph.cli",
+            "explore",
+            "--port",
+            str(port),
+            "--store",
+            str(tmp_path / "store"),
+        ],
+        cwd=REPO_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 90
