@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from civicgraph.store import build
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"
+TIMELINE = FIXTURES / "timeline"
 BUNDLED_DATA = REPO_DIR / "data"
 
 
@@ -49,3 +51,22 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("CIVICGRAPH_STORE", raising=False)
     monkeypatch.delenv("CIVICGRAPH_DATA", raising=False)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def timeline(tmp_path_factory: pytest.TempPathFactory) -> CivicGraph:
+    """Two routes from Alpha Foundation to Gamma Reform; only one is time-consistent."""
+    store_dir = tmp_path_factory.mktemp("timeline") / "store"
+    build(Settings.resolve(data_dir=TIMELINE, store_dir=store_dir, env={}))
+    return CivicGraph(Settings.resolve(store_dir=store_dir, env={}))
+
+
+@pytest.fixture(scope="session")
+def bolt_uri(chapter_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`civicgraph serve bolt` on the chapter graph, one per session (the JVM is slow to start)."""
+    from tests.servers import civicgraph_command, running
+
+    workdir = tmp_path_factory.mktemp("serve-bolt")
+    command = civicgraph_command("serve", "bolt", "--port", "0", "--store", str(chapter_store))
+    with running(command, workdir) as (uri, _):
+        yield uri

@@ -65,3 +65,95 @@ def test_chapter_paths_from_actors_to_programs_and_reforms(
 ) -> None:
     found = chapter.path(source, target)
     check_path_shape(found, chapter.resolve(source).id, chapter.resolve(target).id)
+
+
+def test_time_consistent_paths_respect_dates(timeline: CivicGraph) -> None:
+    every = timeline.path("Alpha Foundation", "Gamma Reform")
+    assert len(every["paths"]) == 2
+    consistent = timeline.path("Alpha Foundation", "Gamma Reform", time_consistent=True)
+    assert [h["to"]["id"] for h in consistent["paths"][0]["hops"]] == [
+        "delta-league",
+        "gamma-reform",
+    ]
+    assert len(consistent["paths"]) == 1
+
+
+def test_status_filter_and_confirmed_only(timeline: CivicGraph) -> None:
+    reported = timeline.path(
+        "Alpha Foundation", "Gamma Reform", keep=timeline.keep(statuses=["reported"])
+    )
+    assert len(reported["paths"]) == 1
+    assert all(h["status"] == "reported" for h in reported["paths"][0]["hops"])
+    with pytest.raises(NotFoundError):
+        timeline.path(
+            "Alpha Foundation", "Gamma Reform", keep=timeline.keep(statuses=["confirmed"])
+        )
+
+
+def test_time_filters_keep_relationships_valid_then(timeline: CivicGraph) -> None:
+    in_2011 = timeline.path("Alpha Foundation", "Gamma Reform", keep=timeline.keep(at=2011))
+    assert [h["to"]["id"] for h in in_2011["paths"][0]["hops"]] == ["delta-league", "gamma-reform"]
+    with pytest.raises(NotFoundError):
+        timeline.path("Alpha Foundation", "Beta Collective", keep=timeline.keep(at=2012))
+    early = timeline.keep(between=(2008, 2009))
+    assert timeline.path("Alpha Foundation", "Delta League", keep=early)["paths"]
+    with pytest.raises(UsageError):
+        timeline.keep(between=(2012, 2010))
+    with pytest.raises(UsageError):
+        timeline.keep(relations=["admires"])
+
+
+def test_context_entities_are_not_stepped_through_unless_asked(timeline: CivicGraph) -> None:
+    plain = timeline.path("Beta Collective", "Delta League", k=5)
+    middles = {h["to"]["id"] for p in plain["paths"] for h in p["hops"][:-1]}
+    assert "omega-town" not in middles
+    wide = timeline.path("Beta Collective", "Delta League", k=5, through_context=True)
+    middles = {h["to"]["id"] for p in wide["paths"] for h in p["hops"][:-1]}
+    assert "omega-town" in middles
+    # a contextual entity can still be an end of a path
+    assert timeline.path("Alpha Foundation", "Omega Town")["paths"][0]["length"] == 2
+
+
+def test_via_and_avoid(timeline: CivicGraph) -> None:
+    via = timeline.path("Alpha Foundation", "Gamma Reform", via="Movement")
+    assert all(any(h["to"]["id"] == "beta-collective" for h in p["hops"]) for p in via["paths"])
+    avoided = timeline.path("Alpha Foundation", "Gamma Reform", avoid=["Delta League"])
+    assert all(h["to"]["id"] != "delta-league" for p in avoided["paths"] for h in p["hops"])
+    with pytest.raises(UsageError):
+        timeline.path("Alpha Foundation", "Gamma Reform", avoid=["gamma-reform"])
+
+
+def test_evidence_packet_numbers_sentences_and_footnotes_quotes(timeline: CivicGraph) -> None:
+    found = timeline.path("Alpha Foundation", "Gamma Reform")
+    text = timeline.evidence(found)
+    assert text.startswith("# How Alpha Foundation connects to Gamma Reform")
+    assert "1. Alpha Foundation funds Beta Collective (from 2015).[^1]" in text
+    assert "1. Alpha Foundation supports Delta League (2009 to 2011) [alleged].[^3]" in text
+    assert (
+        "[^1]: “The Alpha Foundation funded the Beta Collective from 2015” — Test Author "
+        "(2021). A timeline for path tests. (timeline.txt, characters 27–84)"
+    ) in text
+
+
+@pytest.mark.parametrize(
+    ("actor", "reform"),
+    [
+        ("Javier Sicilia", "police-reform"),
+        ("Javier Sicilia", "judicial-reform"),
+        ("Alejandro Martí", "police-reform"),
+        ("Alejandro Martí", "anti-kidnapping-legislation"),
+        ("Isabel Miranda de Wallace", "judicial-reform"),
+        ("Isabel Miranda de Wallace", "prosecutorial-reform"),
+        ("USAID", "judicial-reform"),
+        ("Carlos Pascual", "merida-pillar-iv"),
+    ],
+)
+def test_civic_actors_reach_the_reforms_they_demanded(
+    chapter: CivicGraph, actor: str, reform: str
+) -> None:
+    found = chapter.path(actor, reform)
+    check_path_shape(found, chapter.resolve(actor).id, reform)
+    contextual = chapter.views.contextual
+    for path in found["paths"]:
+        for hop in path["hops"][:-1]:
+            assert hop["to"]["id"] not in contextual, hop  # no shortcut through places or works

@@ -1,49 +1,158 @@
-"""Centrality over the projection: who is central, who sits in the middle.
+"""Centrality, communities and brokers over the projection.
 
-Scores are computed on the undirected simple graph of entities (an edge wherever at least
-one relationship links two entities, `weight` = how many). PageRank and eigenvector use
-the weights; degree, betweenness and closeness count each neighbour once. The same numbers
-come out of networkx run on `export --format graphml` collapsed the same way.
+Scores are computed on the simple graph of entities (an edge wherever at least one
+relationship links two entities, `weight` = how many; see `project.collapse`), undirected
+unless asked. PageRank and eigenvector use the weights; degree, betweenness and closeness
+count each neighbour once. The same numbers come out of networkx run on
+`export --format graphml` collapsed the same way.
+
+Engines: networkx is the reference. On graphs over IGRAPH_FROM nodes, PageRank and
+betweenness run in igraph (C), which agrees with networkx to within its iteration tolerance.
+Sampled betweenness is the estimator "betweenness from K random sources, scaled by n/K",
+computed in igraph with a source subset, or in networkx by `betweenness_centrality_subset`.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
 
-from civicgraph.errors import QueryError
-from civicgraph.project import simple_undirected
+from civicgraph.errors import QueryError, UsageError
+from civicgraph.project import Views, collapse
 
-METRICS: dict[str, Callable[[nx.Graph[str]], dict[str, float]]] = {
-    "pagerank": lambda g: nx.pagerank(g, weight="weight"),
-    "betweenness": lambda g: nx.betweenness_centrality(g, normalized=True),
-    "degree": nx.degree_centrality,
-    "eigenvector": lambda g: nx.eigenvector_centrality(g, max_iter=1000, weight="weight"),
-    "closeness": nx.closeness_centrality,
+METRICS = ("pagerank", "betweenness", "degree", "eigenvector", "closeness")
+ENGINES = ("auto", "networkx", "igraph")
+IGRAPH_FROM = 5_000
+
+
+def _pagerank_nx(g: nx.Graph[str]) -> dict[str, float]:
+    return dict(nx.pagerank(g, weight="weight"))
+
+
+def _eigenvector_nx(g: nx.Graph[str]) -> dict[str, float]:
+    return dict(nx.eigenvector_centrality(g, max_iter=1000, weight="weight"))
+
+
+NETWORKX: dict[str, Callable[[nx.Graph[str]], dict[str, float]]] = {
+    "pagerank": _pagerank_nx,
+    "betweenness": lambda g: dict(nx.betweenness_centrality(g, normalized=True)),
+    "degree": lambda g: dict(nx.degree_centrality(g)),
+    "eigenvector": _eigenvector_nx,
+    "closeness": lambda g: dict(nx.closeness_centrality(g)),
 }
 
 
-def centrality(
-    graph: nx.MultiDiGraph[str],
+def sample_sources(graph: nx.Graph[str], k: int, seed: int) -> list[str]:
+    """Pick the K sources of sampled betweenness, reproducibly for a seed."""
+    return random.Random(seed).sample(sorted(graph.nodes), k)
+
+
+def _betweenness_scale(n: int, directed: bool) -> float:
+    """Normalise raw betweenness as networkx does: by the number of pairs not involving v."""
+    if n <= 2:
+        return 0.0
+    pairs = (n - 1) * (n - 2)
+    return 1 / pairs if directed else 2 / pairs
+
+
+def sampled_betweenness_nx(graph: nx.Graph[str], sources: list[str]) -> dict[str, float]:
+    """Estimate normalised betweenness from a subset of sources (networkx reference)."""
+    raw = nx.betweenness_centrality_subset(
+        graph, sources=sources, targets=list(graph.nodes), normalized=False
+    )
+    n = graph.number_of_nodes()
+    # K of n sources see on average K/n of the paths through v: scale back up by n/K
+    factor = n / len(sources)
+    scale = _betweenness_scale(n, graph.is_directed())
+    return {v: b * factor * scale for v, b in raw.items()}
+
+
+def to_igraph(graph: nx.Graph[str]) -> tuple[Any, list[str], list[float]]:
+    """Convert a simple graph to igraph: the graph, its node order and its edge weights."""
+    import igraph as ig
+
+    nodes = list(graph.nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    edges = [(index[a], index[b]) for a, b in graph.edges()]
+    weights = [float(data["weight"]) for _, _, data in graph.edges(data=True)]
+    return ig.Graph(n=len(nodes), edges=edges, directed=graph.is_directed()), nodes, weights
+
+
+def _igraph_scores(
+    converted: tuple[Any, list[str], list[float]], metric: str, sources: list[str] | None
+) -> dict[str, float]:
+    graph, nodes, weights = converted
+    directed = graph.is_directed()
+    if metric == "pagerank":
+        scores = graph.pagerank(weights=weights, damping=0.85, directed=directed)
+    elif metric == "betweenness":
+        n = len(nodes)
+        if sources is None:
+            raw = graph.betweenness(directed=directed)
+            factor = 1.0
+        else:
+            index = {node: i for i, node in enumerate(nodes)}
+            raw = graph.betweenness(directed=directed, sources=[index[s] for s in sources])
+            factor = n / len(sources)
+        scale = _betweenness_scale(n, directed)
+        scores = [b * factor * scale for b in raw]
+    else:
+        raise UsageError(f"the igraph engine does not compute {metric}")
+    return {node: float(scores[i]) for i, node in enumerate(nodes)}
+
+
+def scores(
+    simple: nx.Graph[str],
     metric: str = "pagerank",
     *,
-    types: set[str] | None = None,
-    top: int = 20,
-) -> dict[str, Any]:
-    """Rank entities by a metric, in the contract's `centrality --json` shape.
+    sample: int | None = None,
+    seed: int = 42,
+    engine: str = "auto",
+    converted: tuple[Any, list[str], list[float]] | None = None,
+) -> dict[str, float]:
+    """Return every entity's score for a metric on a collapsed graph (see project.collapse).
 
-    `types` filters the ranking, not the graph: a person is central because of everyone
-    around them, whatever their types.
+    `converted` is the same graph already converted by `to_igraph`, to save the conversion.
     """
     if metric not in METRICS:
         raise QueryError(f"unknown metric {metric!r} (one of {', '.join(METRICS)})")
-    simple = simple_undirected(graph)
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
+    if sample is not None and metric != "betweenness":
+        raise UsageError("--sample applies to betweenness only")
+    if simple.number_of_nodes() == 0:
+        return {}
+    sources = None
+    if sample is not None:
+        if sample < 1:
+            raise UsageError("--sample must be at least 1")
+        sources = sample_sources(simple, min(sample, simple.number_of_nodes()), seed)
+    use_igraph = engine == "igraph" or (
+        engine == "auto"
+        and metric in ("pagerank", "betweenness")
+        and (simple.number_of_nodes() >= IGRAPH_FROM or sources is not None)
+    )
     try:
-        scores = METRICS[metric](simple) if simple.number_of_nodes() else {}
+        if use_igraph:
+            return _igraph_scores(converted or to_igraph(simple), metric, sources)
+        if sources is not None:
+            return sampled_betweenness_nx(simple, sources)
+        return NETWORKX[metric](simple)
     except nx.PowerIterationFailedConvergence as exc:
         raise QueryError(f"{metric} did not converge on this graph: {exc}") from exc
+
+
+def rank(
+    graph: nx.MultiDiGraph[str],
+    values: dict[str, float],
+    *,
+    types: set[str] | None = None,
+    top: int = 20,
+) -> list[dict[str, Any]]:
+    """Order entities by score (ties by label, then id), keeping only the given types."""
     rows = [
         {
             "id": node,
@@ -51,8 +160,199 @@ def centrality(
             "types": graph.nodes[node]["types"],
             "score": float(score),
         }
-        for node, score in scores.items()
+        for node, score in values.items()
         if types is None or types & set(graph.nodes[node]["types"])
     ]
     rows.sort(key=lambda r: (-r["score"], r["label"].casefold(), r["id"]))
-    return {"metric": metric, "directed": False, "normalized": True, "results": rows[:top]}
+    return rows[:top]
+
+
+def centrality(
+    views: Views,
+    metric: str = "pagerank",
+    *,
+    types: set[str] | None = None,
+    top: int = 20,
+    directed: bool = False,
+    weighted: bool = True,
+    sample: int | None = None,
+    seed: int = 42,
+    engine: str = "auto",
+) -> dict[str, Any]:
+    """Rank entities by a metric, in the contract's `centrality --json` shape.
+
+    `types` filters the ranking, not the graph: a person is central because of everyone
+    around them, whatever their types.
+    """
+    if directed or not weighted:
+        simple, converted = collapse(views.graph, directed=directed, weighted=weighted), None
+    else:  # the common case reuses the cached collapsed graph and its igraph copy
+        simple, converted = views.simple, None
+        if engine == "igraph" or simple.number_of_nodes() >= IGRAPH_FROM:
+            converted = views.igraph
+    values = scores(simple, metric, sample=sample, seed=seed, engine=engine, converted=converted)
+    result: dict[str, Any] = {
+        "metric": metric,
+        "directed": directed,
+        "normalized": True,
+        "results": rank(views.graph, values, types=types, top=top),
+    }
+    if sample is not None:
+        result["sample"] = {"k": sample, "seed": seed}
+    return result
+
+
+def communities(
+    views: Views, *, seed: int = 42, resolution: float = 1.0, top: int = 10
+) -> dict[str, Any]:
+    """Find communities with seeded Louvain (deterministic for a seed) on the weighted graph."""
+    simple = views.simple
+    if simple.number_of_nodes() == 0:
+        return {"algorithm": "louvain", "seed": seed, "modularity": 0.0, "communities": []}
+    found = nx.community.louvain_communities(
+        simple, weight="weight", resolution=resolution, seed=seed
+    )
+    modularity = nx.community.modularity(simple, found, weight="weight", resolution=resolution)
+    ordered = sorted(
+        (sorted(members) for members in found), key=lambda members: (-len(members), members[0])
+    )
+    listed = []
+    for number, members in enumerate(ordered, start=1):
+        by_degree = sorted(members, key=lambda n: (-simple.degree(n), n))
+        listed.append(
+            {
+                "community": number,
+                "size": len(members),
+                "top": [
+                    {"id": n, "label": simple.nodes[n]["label"], "types": simple.nodes[n]["types"]}
+                    for n in by_degree[:top]
+                ],
+                "members": members,
+            }
+        )
+    return {
+        "algorithm": "louvain",
+        "seed": seed,
+        "resolution": resolution,
+        "modularity": float(modularity),
+        "communities": listed,
+    }
+
+
+def _cut_losses(
+    simple: nx.Graph[str], is_source: set[str], is_target: set[str]
+) -> tuple[dict[str, int], int]:
+    """For every node, count the (source, target) pairs that its removal disconnects.
+
+    One iterative depth-first search (Tarjan's articulation points) with subtree counts:
+    when v is removed, each child subtree with low >= disc[v] becomes a part of its own,
+    and the rest of the component is another. Linear in the size of the graph.
+    """
+    disc: dict[str, int] = {}
+    low: dict[str, int] = {}
+    parent: dict[str, str | None] = {}
+    sub_s: dict[str, int] = {}
+    sub_t: dict[str, int] = {}
+    sep: dict[str, list[int]] = {}  # separated children: sources, targets, sum of s*t
+    losses: dict[str, int] = {}
+    points = 0
+    counter = 0
+    for root in simple:
+        if root in disc:
+            continue
+        component = [root]
+        disc[root] = low[root] = counter
+        counter += 1
+        parent[root] = None
+        sub_s[root], sub_t[root] = int(root in is_source), int(root in is_target)
+        stack = [(root, iter(simple[root]))]
+        root_children = 0
+        while stack:
+            node, neighbours = stack[-1]
+            for other in neighbours:
+                if other not in disc:
+                    parent[other] = node
+                    disc[other] = low[other] = counter
+                    counter += 1
+                    sub_s[other], sub_t[other] = int(other in is_source), int(other in is_target)
+                    component.append(other)
+                    stack.append((other, iter(simple[other])))
+                    break
+                if other != parent[node]:
+                    low[node] = min(low[node], disc[other])
+            else:
+                stack.pop()
+                above = parent[node]
+                if above is None:
+                    continue
+                low[above] = min(low[above], low[node])
+                sub_s[above] += sub_s[node]
+                sub_t[above] += sub_t[node]
+                root_children += above == root
+                if low[node] >= disc[above]:
+                    parts = sep.setdefault(above, [0, 0, 0])
+                    parts[0] += sub_s[node]
+                    parts[1] += sub_t[node]
+                    parts[2] += sub_s[node] * sub_t[node]
+        total_s, total_t = sub_s[root], sub_t[root]
+        for node in component:
+            if node not in sep or (node == root and root_children < 2):
+                continue
+            points += 1
+            own_s, own_t = int(node in is_source), int(node in is_target)
+            rest_s = total_s - own_s - sep[node][0]
+            rest_t = total_t - own_t - sep[node][1]
+            lost = (total_s - own_s) * (total_t - own_t) - sep[node][2] - rest_s * rest_t
+            if lost > 0:
+                losses[node] = lost
+    return losses, points
+
+
+def brokers(
+    graph: nx.MultiDiGraph[str],
+    *,
+    sources: set[str],
+    targets: set[str],
+    top: int = 20,
+) -> dict[str, Any]:
+    """Find the entities whose removal cuts source-type entities off from target-type ones.
+
+    Only articulation points can disconnect anything; each is scored by how many
+    (source, target) pairs that were connected lose every path (see `_cut_losses`).
+    """
+    simple = collapse(graph)
+
+    source_nodes = {n for n, d in simple.nodes(data=True) if sources & set(d["types"])}
+    target_nodes = {n for n, d in simple.nodes(data=True) if targets & set(d["types"])}
+    losses, points = _cut_losses(simple, source_nodes, target_nodes)
+    ranked = sorted(losses, key=lambda n: (-losses[n], simple.nodes[n]["label"].casefold(), n))
+    rows = []
+    for point in ranked[:top]:
+        rows.append(
+            {
+                "id": point,
+                "label": simple.nodes[point]["label"],
+                "types": simple.nodes[point]["types"],
+                "disconnected_pairs": losses[point],
+                "examples": _examples(simple, point, source_nodes, target_nodes),
+            }
+        )
+    return {"articulation_points": points, "results": rows}
+
+
+def _examples(
+    simple: nx.Graph[str], point: str, source_nodes: set[str], target_nodes: set[str]
+) -> list[dict[str, str]]:
+    """Name up to three pairs the removal of `point` splits (only for the rows shown)."""
+    home = nx.node_connected_component(simple, point) - {point}
+    targets_home = target_nodes & home
+    examples: list[dict[str, str]] = []
+    parts = sorted(nx.connected_components(simple.subgraph(home)), key=min)
+    for part in parts:
+        outside = sorted(targets_home - part)
+        for source in sorted(source_nodes & part)[: 3 - len(examples)]:
+            if outside:
+                examples.append({"from": source, "to": outside[0]})
+        if len(examples) >= 3:
+            break
+    return examples

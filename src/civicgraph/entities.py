@@ -15,8 +15,16 @@ import pyoxigraph as ox
 from civicgraph.errors import NotFoundError
 from civicgraph.ingest import normalise_name
 from civicgraph.ontology import Model
-from civicgraph.sparql import select, value
-from civicgraph.vocab import entity_iri, slug_of
+from civicgraph.sparql import value
+from civicgraph.vocab import CIV, entity_iri, local_name, slug_of
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+SKOS_ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+DCT_SOURCE = "http://purl.org/dc/terms/source"
+DCT_DESCRIPTION = "http://purl.org/dc/terms/description"
+QB_DATASET = "http://purl.org/linked-data/cube#dataSet"
+QB_MEASURE_TYPE = "http://purl.org/linked-data/cube#measureType"
 
 SOURCE_FIELDS = ["document", "quote", "char_start", "char_end"]
 
@@ -39,30 +47,29 @@ class NameIndex:
     """Every entity's names, folded for matching; built once from the store."""
 
     def __init__(self, store: ox.Store, model: Model) -> None:
+        # Index scans, not SPARQL: this runs over every entity, so it must stay linear.
         self.entities: dict[str, EntitySummary] = {}
-        for row in select(store, "SELECT ?e ?rt WHERE { ?e a ?c . ?c civ:recordType ?rt }"):
-            slug = slug_of(value(row["e"]))
-            summary = self.entities.setdefault(slug, EntitySummary(slug, slug, []))
-            summary.types.append(value(row["rt"]))
-        names = """
-            SELECT ?e ?name ?kind WHERE {
-              { ?e rdfs:label ?name . BIND(LANG(?name) AS ?kind) }
-              UNION { ?e skos:altLabel ?name . BIND("alias" AS ?kind) }
-              ?e a/civ:recordType ?rt }"""
+        for cls in model.classes.values():
+            for quad in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(cls.iri), None):
+                slug = slug_of(value(quad.subject))
+                summary = self.entities.setdefault(slug, EntitySummary(slug, slug, []))
+                summary.types.append(cls.record_type)
         self.by_name: dict[str, set[str]] = {}
-        for row in select(store, names):
-            slug, name, kind = slug_of(value(row["e"])), value(row["name"]), value(row["kind"])
-            found = self.entities.get(slug)
-            if found is None:
-                continue
-            summary = found
-            if kind == "en":
-                summary.label = name
-            elif kind == "es":
-                summary.label_es = name
-            elif name not in summary.aliases:
-                summary.aliases.append(name)
-            self.by_name.setdefault(normalise_name(name), set()).add(slug)
+        for predicate in (RDFS_LABEL, SKOS_ALT):
+            for quad in store.quads_for_pattern(None, predicate, None, None):
+                slug = slug_of(value(quad.subject))
+                found = self.entities.get(slug)
+                if found is None or not isinstance(quad.object, ox.Literal):
+                    continue
+                name, language = quad.object.value, quad.object.language
+                if predicate == SKOS_ALT:
+                    if name not in found.aliases:
+                        found.aliases.append(name)
+                elif language == "en":
+                    found.label = name
+                elif language == "es":
+                    found.label_es = name
+                self.by_name.setdefault(normalise_name(name), set()).add(slug)
         for summary in self.entities.values():
             summary.types.sort()
             summary.aliases.sort()
@@ -120,97 +127,91 @@ class NameIndex:
         return ranked[:limit]
 
 
-CITATIONS = """
-SELECT ?node ?quote ?start ?end ?doc WHERE {
-  ?node civ:citation ?c .
-  ?c civ:quote ?quote ; civ:charStart ?start ; civ:charEnd ?end ; dcterms:source/civ:path ?doc .
-} ORDER BY ?doc ?start ?end"""
+def properties(store: ox.Store, node: Any) -> dict[str, list[Any]]:
+    """Return every (predicate, objects) of a node, by an index lookup."""
+    found: dict[str, list[Any]] = {}
+    for quad in store.quads_for_pattern(node, None, None, None):
+        found.setdefault(quad.predicate.value, []).append(quad.object)
+    return found
+
+
+def _first(props: dict[str, list[Any]], predicate: str) -> Any:
+    values = props.get(predicate)
+    return value(values[0]) if values else None
+
+
+class Citations:
+    """Look up citation nodes, remembering each source document's path."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self._paths: dict[str, str] = {}
+
+    def path_of(self, document: ox.NamedNode) -> str:
+        if document.value not in self._paths:
+            props = properties(self.store, document)
+            self._paths[document.value] = str(_first(props, str(CIV.path)) or document.value)
+        return self._paths[document.value]
+
+    def of(self, props: dict[str, list[Any]]) -> list[dict[str, Any]]:
+        """Return the contract's `sources` list for a node whose properties are given."""
+        found = []
+        for citation in props.get(str(CIV.citation), []):
+            cited = properties(self.store, citation)
+            found.append(
+                {
+                    "document": self.path_of(cited[DCT_SOURCE][0]),
+                    "quote": _first(cited, str(CIV.quote)),
+                    "char_start": _first(cited, str(CIV.charStart)),
+                    "char_end": _first(cited, str(CIV.charEnd)),
+                }
+            )
+        found.sort(key=lambda c: (c["document"], c["char_start"], c["char_end"]))
+        return found
 
 
 def citations_for(store: ox.Store, nodes: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Return the contract's `sources` list for each node IRI (entity, relationship, ...)."""
-    found: dict[str, list[dict[str, Any]]] = {}
-    for iri in nodes:
-        found[iri] = [
-            {
-                "document": value(row["doc"]),
-                "quote": value(row["quote"]),
-                "char_start": value(row["start"]),
-                "char_end": value(row["end"]),
-            }
-            for row in select(store, CITATIONS, {"node": ox.NamedNode(iri)})
-        ]
-    return found
-
-
-RELATIONS = """
-SELECT ?e ?rel ?key ?dir ?other ?role ?start ?end ?status WHERE {
-  { ?rel civ:subject ?e ; civ:object ?other . BIND("out" AS ?dir) }
-  UNION { ?rel civ:object ?e ; civ:subject ?other . BIND("in" AS ?dir) }
-  ?rel civ:relation/civ:recordKey ?key ; civ:status/skos:prefLabel ?status .
-  OPTIONAL { ?rel civ:role ?role } OPTIONAL { ?rel civ:startDate ?start }
-  OPTIONAL { ?rel civ:endDate ?end }
-} ORDER BY ?key ?dir ?other ?start ?rel"""
-
-OBSERVATIONS = """
-SELECT ?e ?obs ?measure ?period ?value ?unit ?rank ?dim ?target WHERE {
-  { ?obs ?link ?e . ?link a qb:DimensionProperty } UNION { ?obs qb:dataSet ?e }
-  ?obs a qb:Observation ; qb:measureType ?m ; civ:period ?period ; civ:unit ?unit .
-  ?m civ:recordKey ?measure . ?obs ?m ?value .
-  OPTIONAL { ?obs civ:rank ?rank }
-  { ?obs ?d ?target . ?d a qb:DimensionProperty ; civ:recordKey ?dim . FILTER(isIRI(?target)) }
-  UNION { ?obs qb:dataSet ?target . BIND("dataset" AS ?dim) }
-} ORDER BY ?measure ?period ?rank ?obs ?dim"""
-
-DETAILS = """
-SELECT ?e ?description WHERE { OPTIONAL { ?e dcterms:description ?description } }"""
+    citations = Citations(store)
+    return {iri: citations.of(properties(store, ox.NamedNode(iri))) for iri in nodes}
 
 
 def profile(store: ox.Store, names: NameIndex, slug: str) -> dict[str, Any]:
-    """Return one entity's profile in the contract's `entity --json` shape."""
+    """Return one entity's profile in the contract's `entity --json` shape.
+
+    Built from index lookups around the entity, so its cost does not grow with the graph.
+    """
+    model = names.model
     summary = names.entities[slug]
     iri = ox.NamedNode(entity_iri(slug))
-    description = next(select(store, DETAILS, {"e": iri}), {}).get("description")
+    citations = Citations(store)
+    own = properties(store, iri)
     relations: list[dict[str, Any]] = []
-    for row in select(store, RELATIONS, {"e": iri}):
-        other_slug = slug_of(value(row["other"]))
-        other = names.entities.get(other_slug, EntitySummary(other_slug, other_slug, []))
-        relations.append(
-            {
-                "id": slug_of(value(row["rel"])),
-                "predicate": value(row["key"]),
-                "direction": value(row["dir"]),
-                "other": other.ref(),
-                "role": value(row["role"]),
-                "start": value(row["start"]),
-                "end": value(row["end"]),
-                "status": value(row["status"]),
-                "sources": [],
-            }
-        )
-    observations: dict[str, dict[str, Any]] = {}
-    for row in select(store, OBSERVATIONS, {"e": iri}):
-        obs_iri = value(row["obs"])
-        obs = observations.setdefault(
-            obs_iri,
-            {
-                "id": slug_of(obs_iri),
-                "measure": value(row["measure"]),
-                "period": value(row["period"]),
-                "value": value(row["value"]),
-                "unit": value(row["unit"]),
-                "rank": value(row["rank"]),
-                "dimensions": {},
-                "sources": [],
-            },
-        )
-        obs["dimensions"][value(row["dim"])] = slug_of(value(row["target"]))
-    nodes = [iri.value] + [entity_iri(r["id"]) for r in relations] + list(observations)
-    cited = citations_for(store, nodes)
-    for relation in relations:
-        relation["sources"] = cited[entity_iri(relation["id"])]
-    for obs_iri, obs in observations.items():
-        obs["sources"] = cited[obs_iri]
+    ends = ((str(CIV.subject), str(CIV.object), "out"), (str(CIV.object), str(CIV.subject), "in"))
+    for here, there, direction in ends:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(here), iri, None):
+            props = properties(store, quad.subject)
+            relation = model.relation_by_iri.get(_first(props, str(CIV.relation)) or "")
+            if relation is None:
+                continue
+            other_slug = slug_of(_first(props, there))
+            other = names.entities.get(other_slug, EntitySummary(other_slug, other_slug, []))
+            relations.append(
+                {
+                    "id": slug_of(value(quad.subject)),
+                    "predicate": relation.key,
+                    "direction": direction,
+                    "other": other.ref(),
+                    "role": _first(props, str(CIV.role)),
+                    "start": _first(props, str(CIV.startDate)),
+                    "end": _first(props, str(CIV.endDate)),
+                    "status": local_name(_first(props, str(CIV.status)) or str(CIV.reported)),
+                    "sources": citations.of(props),
+                }
+            )
+    relations.sort(
+        key=lambda r: (r["predicate"], r["direction"], r["other"]["id"], r["start"] or "", r["id"])
+    )
     return {
         "id": slug,
         "iri": iri.value,
@@ -218,8 +219,41 @@ def profile(store: ox.Store, names: NameIndex, slug: str) -> dict[str, Any]:
         "label_es": summary.label_es,
         "types": summary.types,
         "aliases": summary.aliases,
-        "description": value(description),
+        "description": _first(own, DCT_DESCRIPTION),
         "relations": relations,
-        "observations": list(observations.values()),
-        "sources": cited[iri.value],
+        "observations": observations_about(store, model, iri, citations),
+        "sources": citations.of(own),
     }
+
+
+def observations_about(
+    store: ox.Store, model: Model, iri: ox.NamedNode, citations: Citations
+) -> list[dict[str, Any]]:
+    """Return the observations that have the entity as a dimension or as their dataset."""
+    keys = {d.iri: d.key for d in model.dimensions.values()} | {QB_DATASET: "dataset"}
+    measures = {m.iri: m.key for m in model.measures.values()}
+    found: dict[str, dict[str, Any]] = {}
+    for quad in store.quads_for_pattern(None, None, iri, None):
+        if quad.predicate.value not in keys or value(quad.subject) in found:
+            continue
+        props = properties(store, quad.subject)
+        measure_iri = _first(props, QB_MEASURE_TYPE)
+        if measure_iri not in measures:
+            continue
+        found[value(quad.subject)] = {
+            "id": slug_of(value(quad.subject)),
+            "measure": measures[measure_iri],
+            "period": _first(props, str(CIV.period)),
+            "value": _first(props, measure_iri),
+            "unit": _first(props, str(CIV.unit)),
+            "rank": _first(props, str(CIV.rank)),
+            "dimensions": {
+                keys[p]: slug_of(v[0].value)
+                for p, v in sorted(props.items(), key=lambda kv: keys.get(kv[0], ""))
+                if p in keys and isinstance(v[0], ox.NamedNode)
+            },
+            "sources": citations.of(props),
+        }
+    return sorted(
+        found.values(), key=lambda o: (o["measure"], str(o["period"]), o["rank"] or 0, o["id"])
+    )

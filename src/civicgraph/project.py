@@ -8,6 +8,7 @@ between two actors.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import networkx as nx
@@ -15,16 +16,8 @@ import pyoxigraph as ox
 
 from civicgraph.entities import NameIndex
 from civicgraph.ontology import Model
-from civicgraph.sparql import select, value
-from civicgraph.vocab import slug_of
-
-EDGES = """
-SELECT ?rel ?s ?o ?p ?status ?role ?start ?end (COUNT(?c) AS ?citations) WHERE {
-  ?rel a civ:Relationship ; civ:subject ?s ; civ:object ?o ; civ:relation ?p ;
-       civ:status/skos:prefLabel ?status ; civ:citation ?c .
-  OPTIONAL { ?rel civ:role ?role } OPTIONAL { ?rel civ:startDate ?start }
-  OPTIONAL { ?rel civ:endDate ?end }
-} GROUP BY ?rel ?s ?o ?p ?status ?role ?start ?end ORDER BY ?rel"""
+from civicgraph.sparql import value
+from civicgraph.vocab import CIV, local_name, slug_of
 
 
 @dataclass(frozen=True)
@@ -51,40 +44,150 @@ class Edge:
         }
 
 
+def _scan(store: ox.Store, predicate: object) -> dict[str, Any]:
+    """Map each subject to its (first) object for one predicate, by an index scan."""
+    return {
+        value(q.subject): q.object
+        for q in store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None, None)
+    }
+
+
 def project(store: ox.Store, model: Model, names: NameIndex) -> nx.MultiDiGraph[str]:
-    """Return the property graph: nodes keyed by slug, edges keyed by relationship id."""
+    """Return the property graph: nodes keyed by slug, edges keyed by relationship id.
+
+    Built from one index scan per relationship property rather than a SPARQL join: the
+    projection touches every relationship, so it must stay linear in the graph's size.
+    """
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for slug in sorted(names.entities):
         summary = names.entities[slug]
         graph.add_node(slug, label=summary.label, types=list(summary.types))
-    for row in select(store, EDGES):
-        relation = model.relation_by_iri.get(value(row["p"]))
-        if relation is None:  # not declared as an edge in the ontology
-            continue
+    subjects, objects = _scan(store, CIV.subject), _scan(store, CIV.object)
+    relations, statuses = _scan(store, CIV.relation), _scan(store, CIV.status)
+    roles, starts, ends = (
+        _scan(store, CIV.role),
+        _scan(store, CIV.startDate),
+        _scan(store, CIV.endDate),
+    )
+    citations: dict[str, int] = {}
+    for quad in store.quads_for_pattern(None, ox.NamedNode(str(CIV.citation)), None, None):
+        citations[value(quad.subject)] = citations.get(value(quad.subject), 0) + 1
+    for rel in sorted(relations):
+        relation = model.relation_by_iri.get(relations[rel].value)
+        if relation is None or rel not in subjects or rel not in objects:
+            continue  # not declared as an edge in the ontology
         edge = Edge(
-            id=slug_of(value(row["rel"])),
-            source=slug_of(value(row["s"])),
-            target=slug_of(value(row["o"])),
+            id=slug_of(rel),
+            source=slug_of(subjects[rel].value),
+            target=slug_of(objects[rel].value),
             predicate=relation.key,
             edge_type=relation.edge_type,
-            status=value(row["status"]),
-            role=value(row["role"]),
-            start=value(row["start"]),
-            end=value(row["end"]),
-            citations=value(row["citations"]),
+            status=local_name(statuses[rel].value) if rel in statuses else "reported",
+            role=roles[rel].value if rel in roles else None,
+            start=starts[rel].value if rel in starts else None,
+            end=ends[rel].value if rel in ends else None,
+            citations=citations.get(rel, 0),
         )
         graph.add_edge(edge.source, edge.target, key=edge.id, **edge.attributes())
     return graph
 
 
-def simple_undirected(graph: nx.MultiDiGraph[str]) -> nx.Graph[str]:
-    """Collapse to an undirected simple graph; `weight` counts the relationships of a pair."""
-    simple: nx.Graph[str] = nx.Graph()
+@dataclass(frozen=True)
+class Filter:
+    """Which part of the projection to look at.
+
+    Time: a relationship is valid from its start year to its end year; a missing start or
+    end leaves that side open, so undated relationships count as valid at any time (the
+    source does not say otherwise). `at` keeps relationships valid in that year;
+    `between` keeps those whose validity overlaps the interval.
+    """
+
+    types: frozenset[str] | None = None  # record types (expanded to subtypes by the caller)
+    relations: frozenset[str] | None = None  # predicate keys
+    statuses: frozenset[str] | None = None
+    at: int | None = None
+    between: tuple[int, int] | None = None
+
+    def is_empty(self) -> bool:
+        return self == Filter()
+
+
+def year(date: str | None) -> int | None:
+    """Return the year of an ISO date, year-month or year."""
+    return int(date[:4]) if date else None
+
+
+def valid_during(edge: dict[str, Any], first: int, last: int) -> bool:
+    """Tell whether a relationship's validity overlaps the years [first, last]."""
+    start, end = year(edge.get("start")), year(edge.get("end"))
+    return (start is None or start <= last) and (end is None or end >= first)
+
+
+def filtered(graph: nx.MultiDiGraph[str], keep: Filter) -> nx.MultiDiGraph[str]:
+    """Return the sub-projection a filter keeps (a new graph; the cached one is untouched)."""
+    if keep.is_empty():
+        return graph
+    result: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for node, data in graph.nodes(data=True):
+        if keep.types is None or keep.types & set(data["types"]):
+            result.add_node(node, **data)
+    window = (keep.at, keep.at) if keep.at is not None else keep.between
+    for source, target, key, data in graph.edges(keys=True, data=True):
+        if source not in result or target not in result:
+            continue
+        if keep.relations is not None and data["predicate"] not in keep.relations:
+            continue
+        if keep.statuses is not None and data["status"] not in keep.statuses:
+            continue
+        if window is not None and not valid_during(data, *window):
+            continue
+        result.add_edge(source, target, key=key, **data)
+    return result
+
+
+def collapse(
+    graph: nx.MultiDiGraph[str], *, directed: bool = False, weighted: bool = True
+) -> nx.Graph[str]:
+    """Collapse to a simple graph: one edge per linked pair, `relationships` lists their ids.
+
+    `weight` counts the relationships of a pair (1 everywhere when not weighted). Undirected
+    by default: who links to whom matters more here than which way the verb points.
+    """
+    simple: nx.Graph[str] = nx.DiGraph() if directed else nx.Graph()
     simple.add_nodes_from(graph.nodes(data=True))
     for source, target, key in graph.edges(keys=True):
         if simple.has_edge(source, target):
-            simple[source][target]["weight"] += 1
             simple[source][target]["relationships"].append(key)
+            if weighted:
+                simple[source][target]["weight"] += 1
         else:
             simple.add_edge(source, target, weight=1, relationships=[key])
     return simple
+
+
+@dataclass(frozen=True)
+class Views:
+    """The projection with what path search and analytics derive from it, computed once."""
+
+    graph: nx.MultiDiGraph[str]
+    simple: nx.Graph[str]  # undirected, weighted, `relationships` on each edge
+    contextual: frozenset[str]  # entities path search does not step through unless asked
+
+    @cached_property
+    def igraph(self) -> tuple[Any, list[str], list[float]]:
+        """The simple graph converted to igraph once (graph, node order, edge weights)."""
+        from civicgraph.analysis import to_igraph
+
+        return to_igraph(self.simple)
+
+    @classmethod
+    def of(cls, graph: nx.MultiDiGraph[str], model: Model) -> Views:
+        contextual = frozenset(
+            n for n, data in graph.nodes(data=True) if model.is_contextual(data["types"])
+        )
+        return cls(graph=graph, simple=collapse(graph), contextual=contextual)
+
+
+def simple_undirected(graph: nx.MultiDiGraph[str]) -> nx.Graph[str]:
+    """Collapse to the undirected, weighted simple graph that paths and analytics use."""
+    return collapse(graph)
