@@ -1,0 +1,157 @@
+"""Measure the servers through the contract: SPARQL over HTTP, and the Bolt server's load time.
+
+Both are pluggable. If `civicgraph.server` (or `civicgraph.bolt`) exposes a function
+`bench_sparql(store_dir, iris) -> dict` (or `bench_bolt(store_dir) -> dict`), the harness
+uses it. Otherwise it runs the commands of the contract: `civicgraph serve sparql` (and asks
+`/sparql` over HTTP) and `civicgraph serve bolt` (time until it prints `ready bolt://`).
+A command that is still a stub, or missing, gives "n/a (not available)".
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from bench.common import median_time
+from bench.ours import ONE_ENTITY, TWO_HOPS
+
+NOT_AVAILABLE = "n/a (not available)"
+ENDPOINT_KEYS = ("endpoint_ready_s", "endpoint_one_s", "endpoint_2hop_s")
+PREFIX = "PREFIX civ: <https://w3id.org/civicgraph/ontology#>\n"
+
+
+def _plugin(module: str, name: str) -> Any:
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "civicgraph.cli", *args]
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def measure_sparql(store: Path, iris: list[str], timeout: float = 300) -> dict[str, Any]:
+    """Median seconds of a one-entity and a two-hop query through the SPARQL endpoint."""
+    plugin = _plugin("civicgraph.server", "bench_sparql")
+    if plugin is not None:
+        return dict(plugin(store, iris))
+    port = _free_port()
+    process = subprocess.Popen(
+        _command("serve", "sparql", "--store", str(store), "--port", str(port)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/sparql"
+
+        def ask(query: str) -> Any:
+            data = urllib.parse.urlencode({"query": PREFIX + query}).encode()
+            request = urllib.request.Request(
+                url, data=data, headers={"Accept": "application/sparql-results+json"}
+            )
+            with urllib.request.urlopen(request, timeout=60) as answer:
+                return json.loads(answer.read())
+
+        deadline = time.monotonic() + timeout
+        started = time.perf_counter()
+        while True:
+            if process.poll() is not None:
+                return dict.fromkeys(ENDPOINT_KEYS, NOT_AVAILABLE)
+            try:
+                ask("ASK { ?s ?p ?o }")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    return dict.fromkeys(ENDPOINT_KEYS, "n/a (did not answer in time)")
+                time.sleep(0.2)
+        ready = time.perf_counter() - started
+        return {
+            "endpoint_ready_s": ready,
+            "endpoint_one_s": median_time(lambda i: ask(ONE_ENTITY.format(iri=i)), iris),
+            "endpoint_2hop_s": median_time(lambda i: ask(TWO_HOPS.format(iri=i)), iris),
+        }
+    finally:
+        _stop(process)
+
+
+def measure_bolt(store: Path, timeout: float = 600) -> dict[str, Any]:
+    """Seconds from `civicgraph serve bolt` starting to its `ready bolt://` line."""
+    plugin = _plugin("civicgraph.bolt", "bench_bolt")
+    if plugin is not None:
+        return dict(plugin(store))
+    port = _free_port()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        _command("serve", "bolt", "--store", str(store), "--port", str(port)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines: queue.Queue[str | None] = queue.Queue()
+
+        def pump() -> None:  # read in a thread, so a silent server cannot outlast the deadline
+            for line in process.stdout or ():
+                lines.put(line)
+            lines.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                return {"bolt_load_s": f"> {timeout:.0f} s (stopped)"}
+            if line is None:
+                return {"bolt_load_s": NOT_AVAILABLE}
+            if line.startswith("ready bolt://"):
+                return {"bolt_load_s": time.perf_counter() - started}
+    finally:
+        _stop(process)
+
+
+def measure_explorer(store: Path) -> dict[str, Any]:
+    """First paint of the explorer's network page (bench/bench_explorer.py, issue 7)."""
+    try:
+        from bench.bench_explorer import CHROMIUM, bench_first_paint
+    except ImportError:
+        return {"explorer_first_paint": "n/a (issue 7)"}
+    if not Path(CHROMIUM).exists() or importlib.util.find_spec("playwright") is None:
+        return {"explorer_first_paint": "n/a (no Chromium or Playwright)"}
+    try:
+        found = bench_first_paint(store, runs=3)
+    except Exception as exc:  # a broken page is a result to report, not a crash of the bench
+        return {"explorer_first_paint": f"n/a ({type(exc).__name__})"}
+    return {
+        "explorer_first_paint": found["cold_first_paint_s"],
+        "explorer_warm_paint_s": found["warm_first_paint_s"],
+    }
