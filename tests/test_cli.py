@@ -104,21 +104,10 @@ def test_missing_store_is_a_plain_error(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["cypher", "MATCH (n) RETURN n"],
-        ["push", "--uri", "x"],
-        ["synth", "--entities", "5"],
-        ["serve", "sparql"],
-        ["serve", "bolt"],
-    ],
-)
-def test_later_commands_say_they_are_not_available_yet(command: list[str]) -> None:
-    code, _, err = run(*command)
-    assert code == 2 and "is not available yet" in err
-    code, out, _ = run(*command[:-1] if command[0] == "serve" else command[:1], "--help")
-    assert code == 0 and "not available yet" in out
+@pytest.mark.parametrize("command", [["cypher"], ["push"], ["serve", "sparql"], ["serve", "bolt"]])
+def test_the_query_interface_commands_are_available(command: list[str]) -> None:
+    code, out, _ = run(*command, "--help")
+    assert code == 0 and "not available yet" not in out
 
 
 def test_help_lists_every_contract_command() -> None:
@@ -140,3 +129,41 @@ def test_help_lists_every_contract_command() -> None:
         "serve",
     ):
         assert command in out
+
+
+def test_path_evidence_packet_to_file(store: list[str], tmp_path: Path) -> None:
+    target = tmp_path / "evidence.md"
+    code, _, err = run(
+        "path", "Ana Ruiz", "Safe Towns Program", "--format", "md", "-o", str(target), *store
+    )
+    assert code == 0 and "wrote" in err
+    text = target.read_text()
+    assert "1. Ana Ruiz founded Clean Streets Network (from 2010).[^1]" in text
+    assert "[^3]: “Police reform is part of the Safe Towns Program”" in text
+
+
+def test_path_options_reach_the_api(store: list[str]) -> None:
+    code, out, _ = run("path", "Ana Ruiz", "Civic Fund", "--avoid", "Clean Streets Network", *store)
+    assert code == 1
+    code, out, _ = run("path", "Ana Ruiz", "Civic Fund", "--through-context", "--json", *store)
+    assert code == 0 and json.loads(out)["paths"][0]["length"] == 2
+    code, _, err = run("path", "Ana Ruiz", "Civic Fund", "--relation", "admires", *store)
+    assert code == 2 and "unknown relation 'admires'" in err
+    code, _, err = run(
+        "path", "Ana Ruiz", "Civic Fund", "--at", "2010", "--between", "1", "2", *store
+    )
+    assert code == 2 and "not both" in err
+
+
+def test_reach_neighbours_communities_brokers(store: list[str]) -> None:
+    code, out, _ = run("reach", "Ana Ruiz", *store)
+    assert code == 0
+    assert out.splitlines()[0].startswith("2  Police reform  (Reform)  →founded →demands")
+    code, out, _ = run("neighbours", "ana-ruiz", *store)
+    assert code == 0 and out.splitlines()[-1] == "(2 entities, 1 relationships)"
+    code, out, _ = run("communities", *store)
+    assert code == 0 and out.startswith("modularity ")
+    code, out, _ = run("brokers", "--from-type", "Person", "--to-type", "Program", *store)
+    assert code == 0 and "1 pairs cut  Clean Streets Network" in out
+    code, _, err = run("reach", "Ana Ruiz", "--to-type", "Dataset", *store)
+    assert code == 1 and "reaches none" in err

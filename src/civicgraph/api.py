@@ -12,16 +12,22 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import pyoxigraph as ox
 
 from civicgraph.config import Settings
 from civicgraph.entities import EntitySummary, NameIndex, citations_for, profile
+from civicgraph.errors import UsageError
 from civicgraph.ontology import Model
+from civicgraph.project import Filter, Views, filtered
 from civicgraph.sparql import query, select, value
 from civicgraph.store import current_build, model_for
+from civicgraph.vocab import STATUSES
+
+if TYPE_CHECKING:
+    from civicgraph.audit import AuditReport
 
 
 class CivicGraph:
@@ -44,15 +50,29 @@ class CivicGraph:
         settings = Settings.resolve(store_dir=store_dir)
         return str(current_build(settings.store_dir))
 
+    @staticmethod
+    def audit(settings: Settings | None = None) -> AuditReport:
+        """Audit the curated data (not the store) against its sources; see civicgraph.audit."""
+        from civicgraph.audit import audit
+
+        settings = settings or Settings.resolve()
+        return audit(settings.data_dir, settings.ontology_dir)
+
     @cached_property
     def names(self) -> NameIndex:
         return NameIndex(self.store, self.model)
 
     @cached_property
     def projection(self) -> nx.MultiDiGraph[str]:
+        from civicgraph.projcache import cached_projection
         from civicgraph.project import project
 
-        return project(self.store, self.model, self.names)
+        # kept beside the build: a new process reads it instead of re-projecting the store
+        return cached_projection(
+            self.build_dir,
+            self.settings.ontology_dir,
+            lambda: project(self.store, self.model, self.names),
+        )
 
     def resolve(self, name_or_id: str) -> EntitySummary:
         """Return the entity an id, label or alias denotes (NotFoundError otherwise)."""
@@ -72,27 +92,191 @@ class CivicGraph:
             for summary, score in self.names.search(text, types=types, limit=limit)
         ]
 
-    def path(self, source: str, target: str, *, k: int = 3, max_hops: int = 6) -> dict[str, Any]:
-        """Return up to k shortest simple paths with cited hops (contract's `path --json`)."""
-        from civicgraph.paths import shortest_paths
+    @cached_property
+    def views(self) -> Views:
+        """The whole projection with its derived graphs, computed once."""
+        return Views.of(self.projection, self.model)
 
+    def keep(
+        self,
+        *,
+        types: list[str] | None = None,
+        relations: list[str] | None = None,
+        statuses: list[str] | None = None,
+        at: int | None = None,
+        between: tuple[int, int] | None = None,
+    ) -> Filter:
+        """Check filter values against the ontology and return a Filter (types widened to
+        their subtypes)."""
+        for name in types or ():
+            if name not in self.model.classes:
+                known = ", ".join(sorted(self.model.classes))
+                raise UsageError(f"unknown type {name!r} (known: {known})")
+        for name in relations or ():
+            if name not in self.model.relations:
+                known = ", ".join(sorted(self.model.relations))
+                raise UsageError(f"unknown relation {name!r} (known: {known})")
+        for name in statuses or ():
+            if name not in STATUSES:
+                raise UsageError(f"unknown status {name!r} (one of {', '.join(STATUSES)})")
+        if at is not None and between is not None:
+            raise UsageError("give --at or --between, not both")
+        if between is not None and between[0] > between[1]:
+            raise UsageError(f"--between {between[0]} {between[1]}: the first year comes first")
+        widened = {t for name in types or () for t in self.model.subtypes(name)}
+        return Filter(
+            types=frozenset(widened) if types else None,
+            relations=frozenset(relations) if relations else None,
+            statuses=frozenset(statuses) if statuses else None,
+            at=at,
+            between=between,
+        )
+
+    def view(self, keep: Filter | None = None) -> Views:
+        """Return the views of the part of the projection a filter keeps."""
+        if keep is None or keep.is_empty():
+            return self.views
+        return Views.of(filtered(self.projection, keep), self.model)
+
+    def types_of(self, name: str | None) -> set[str] | None:
+        """Return a record type and its subtypes (None for no type), checking the name."""
+        if name is None:
+            return None
+        return set(self.keep(types=[name]).types or ())
+
+    def path(
+        self,
+        source: str,
+        target: str,
+        *,
+        k: int = 3,
+        max_hops: int = 6,
+        via: str | None = None,
+        avoid: list[str] | None = None,
+        through_context: bool = False,
+        time_consistent: bool = False,
+        keep: Filter | None = None,
+    ) -> dict[str, Any]:
+        """Return up to k shortest simple paths with cited hops (contract's `path --json`)."""
+        from civicgraph.paths import PathOptions, shortest_paths
+
+        options = PathOptions(
+            k=k,
+            max_hops=max_hops,
+            via=frozenset(self.types_of(via) or ()) or None,
+            avoid=frozenset(self.resolve(a).id for a in avoid or ()),
+            through_context=through_context,
+            time_consistent=time_consistent,
+        )
         return shortest_paths(
-            self.projection,
+            self.view(keep),
             self.resolve(source),
             self.resolve(target),
             lambda nodes: citations_for(self.store, nodes),
-            k=k,
-            max_hops=max_hops,
+            options,
         )
 
+    def evidence(self, found: dict[str, Any]) -> str:
+        """Write a `path` answer as a Markdown evidence packet with footnoted quotes."""
+        from civicgraph.evidence import documents, packet
+
+        return packet(found, self.model, documents(self.store))
+
     def centrality(
-        self, metric: str = "pagerank", *, type_: str | None = None, top: int = 20
+        self,
+        metric: str = "pagerank",
+        *,
+        type_: str | None = None,
+        top: int = 20,
+        directed: bool = False,
+        weighted: bool = True,
+        sample: int | None = None,
+        seed: int = 42,
+        engine: str = "auto",
+        keep: Filter | None = None,
     ) -> dict[str, Any]:
         """Rank entities by a centrality metric (contract's `centrality --json`)."""
         from civicgraph.analysis import centrality
 
-        types = self.model.subtypes(type_) if type_ else None
-        return centrality(self.projection, metric, types=types, top=top)
+        return centrality(
+            self.view(keep),
+            metric,
+            types=self.types_of(type_),
+            top=top,
+            directed=directed,
+            weighted=weighted,
+            sample=sample,
+            seed=seed,
+            engine=engine,
+        )
+
+    def communities(
+        self,
+        *,
+        seed: int = 42,
+        resolution: float = 1.0,
+        top: int = 10,
+        keep: Filter | None = None,
+    ) -> dict[str, Any]:
+        """Find communities (seeded Louvain) with their most connected members."""
+        from civicgraph.analysis import communities
+
+        return communities(self.view(keep), seed=seed, resolution=resolution, top=top)
+
+    def brokers(
+        self,
+        *,
+        from_type: str = "Movement",
+        to_type: str = "Reform",
+        top: int = 20,
+        keep: Filter | None = None,
+    ) -> dict[str, Any]:
+        """Find entities whose removal cuts entities of one type off from another."""
+        from civicgraph.analysis import brokers
+
+        views = self.view(keep)
+        # actors broker; a shared place or citing publication is not a broker
+        actors = views.graph.subgraph(n for n in views.graph if n not in views.contextual)
+        found = brokers(
+            actors,
+            sources=self.types_of(from_type) or set(),
+            targets=self.types_of(to_type) or set(),
+            top=top,
+        )
+        return {"from_type": from_type, "to_type": to_type, **found}
+
+    def reach(
+        self,
+        actor: str,
+        *,
+        to_types: list[str] | None = None,
+        max_hops: int = 4,
+        through_context: bool = False,
+        top: int = 50,
+        keep: Filter | None = None,
+    ) -> dict[str, Any]:
+        """List the programs and reforms (or other types) an actor connects to."""
+        from civicgraph.reach import reach
+
+        targets = {
+            t for name in to_types or ["Program", "Reform"] for t in self.types_of(name) or ()
+        }
+        return reach(
+            self.view(keep),
+            self.resolve(actor),
+            targets,
+            max_hops=max_hops,
+            through_context=through_context,
+            top=top,
+        )
+
+    def neighbours(self, name_or_id: str, *, depth: int = 1) -> dict[str, Any]:
+        """Return an entity's ego network within `depth` hops."""
+        from civicgraph.reach import neighbours
+
+        if depth < 1:
+            raise UsageError("--depth must be at least 1")
+        return neighbours(self.views, self.resolve(name_or_id), depth)
 
     def stats(self) -> dict[str, Any]:
         """Count entities by type, relationships by type, observations, citations, triples."""
@@ -121,3 +305,80 @@ class CivicGraph:
     def sparql(self, text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a SPARQL query over the union of all graphs."""
         return query(self.store, text)
+
+    def sparql_table(self, text: str, *, limit: int = 10_000) -> dict[str, Any]:
+        """Run a SPARQL query and return `{"columns", "rows", "truncated"}` (plain values)."""
+        from civicgraph.consoles import as_table
+
+        return as_table(self.sparql(text), limit)
+
+    def cypher(
+        self,
+        text: str,
+        *,
+        uri: str | None = None,
+        user: str = "root",
+        password: str = "playwithdata",
+        database: str = "civicgraph",
+    ) -> dict[str, Any]:
+        """Run Cypher on a Bolt server (`uri`, else CIVICGRAPH_BOLT_URI), or, with neither,
+        on an embedded server started for this one query; `{"columns", "rows"}`."""
+        from civicgraph.bolt import BoltTarget
+        from civicgraph.cypher import run, run_embedded
+
+        uri = uri or self.settings.bolt_uri
+        if uri:
+            return run(BoltTarget(uri, user, password, database), text)
+        return run_embedded(self, text)
+
+    @staticmethod
+    def saved_queries(language: str) -> list[dict[str, str]]:
+        """List the saved queries in queries/<language>/ (name, description, text)."""
+        from civicgraph.consoles import saved_queries
+
+        return [
+            {"name": q.name, "description": q.description, "text": q.text}
+            for q in saved_queries(language)
+        ]
+
+    def build_info(self) -> dict[str, Any]:
+        """Return what the current build records of itself (when, from which data, counts)."""
+        from civicgraph.store import manifest
+
+        return manifest(self.settings.store_dir)
+
+    def audit_build(self) -> AuditReport:
+        """Audit the data directory the current build was made from."""
+        from dataclasses import replace
+
+        data_dir = self.build_info().get("data_dir")
+        settings = replace(self.settings, data_dir=Path(data_dir)) if data_dir else self.settings
+        return self.audit(settings)
+
+    def documents(self) -> dict[str, str]:
+        """Return each source document's bibliographic citation, keyed by its path."""
+        from civicgraph.evidence import documents
+
+        return documents(self.store)
+
+    def datasets(self) -> list[dict[str, Any]]:
+        """List the datasets holding observations, each with its measures and source line."""
+        from civicgraph.tables import datasets
+
+        return datasets(self.store, self.names)
+
+    def observations(self, dataset: str, *, measure: str | None = None) -> list[dict[str, Any]]:
+        """Return a dataset's observations as flat rows, dimensions labelled, quotes attached."""
+        from civicgraph.tables import observations
+
+        found = self.resolve(dataset)
+        if measure is not None and measure not in self.model.measures:
+            known = ", ".join(sorted(self.model.measures))
+            raise UsageError(f"unknown measure {measure!r} (known: {known})")
+        return observations(self.store, self.names, self.model, found.id, measure)
+
+    def path_subgraph(self, found: dict[str, Any], fmt: str = "graphml") -> bytes:
+        """Write the entities and relationships of a `path` answer as GraphML or JSON."""
+        from civicgraph.subgraph import path_subgraph, serialise
+
+        return serialise(path_subgraph(self.projection, found), fmt)

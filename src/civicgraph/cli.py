@@ -7,18 +7,28 @@ Errors are printed as plain lines on stderr with the exit codes of the contract:
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
 
-from civicgraph.config import Settings
-from civicgraph.errors import CivicGraphError, DataError, NotFoundError, UsageError
+from civicgraph.cli_analytics import register_analytics
+from civicgraph.cli_audit import register_audit
+from civicgraph.cli_serve import register_query_interfaces
+from civicgraph.clikit import (
+    JsonOpt,
+    StoreOpt,
+    _errors,
+    _fail,
+    _open,
+    _print_json,
+    _quote_lines,
+    _settings,
+    _when,
+)
+from civicgraph.errors import CivicGraphError, UsageError
 
 app = typer.Typer(
     name="civicgraph",
@@ -28,59 +38,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-serve_app = typer.Typer(help="Serve the graph: SPARQL endpoint or Bolt server (not available yet).")
+serve_app = typer.Typer(help="Serve the graph: a SPARQL endpoint or a Bolt server.")
 app.add_typer(serve_app, name="serve")
-
-StoreOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        help="Store directory [default: $CIVICGRAPH_STORE or .civicgraph/].",
-        show_default=False,
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (the contract's shape).")]
-
-
-def _settings(store: Path | None = None, data: Path | None = None) -> Settings:
-    return Settings.resolve(store_dir=store, data_dir=data)
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Turn civicgraph's errors into plain stderr lines and exit codes; never a traceback."""
-    try:
-        yield
-    except DataError as exc:
-        for problem in exc.problems:
-            typer.echo(str(problem), err=True)
-        _fail(f"build failed: {len(exc.problems)} problem(s); the previous store is untouched", 2)
-    except NotFoundError as exc:
-        lines = [str(exc)]
-        if exc.suggestions:
-            lines.append("did you mean: " + "; ".join(exc.suggestions))
-        _fail("\n".join(lines), exc.exit_code)
-    except CivicGraphError as exc:
-        _fail(f"error: {exc}", exc.exit_code)
-
-
-def _print_json(value: Any) -> None:
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
-
-
-LATER = {"allow_extra_args": True, "ignore_unknown_options": True}
-
-
-def _not_yet(command: str, issue: str) -> Callable[..., None]:
-    def stub(ctx: typer.Context) -> None:
-        _fail(f"`civicgraph {command}` is not available yet ({issue}).", 2)
-
-    return stub
 
 
 @app.command()
@@ -104,28 +63,6 @@ def build(
         f"{report.relationships} relationships, {report.observations} observations, "
         f"{report.quads} triples"
     )
-
-
-def _open(store: Path | None) -> Any:
-    from civicgraph.api import CivicGraph
-
-    return CivicGraph(_settings(store))
-
-
-def _quote_lines(sources: list[dict[str, Any]], indent: str) -> list[str]:
-    return [
-        f"{indent}“{s['quote']}” ({s['document']}:{s['char_start']}-{s['char_end']})"
-        for s in sources
-    ]
-
-
-def _when(item: dict[str, Any]) -> str:
-    start, end = item.get("start"), item.get("end")
-    if start and end:
-        return f" [{start}–{end}]"
-    if start:
-        return f" [from {start}]"
-    return f" [until {end}]" if end else ""
 
 
 @app.command()
@@ -210,70 +147,6 @@ def search(
         typer.echo(f"{row['score']:.2f}  {row['label']}  ({row['id']}; {', '.join(row['types'])})")
 
 
-@app.command()
-def path(
-    source: Annotated[str, typer.Argument(metavar="FROM", help="Id or name of the start.")],
-    target: Annotated[str, typer.Argument(metavar="TO", help="Id or name of the end.")],
-    k: Annotated[int, typer.Option("--k", help="How many paths at most.")] = 3,
-    max_hops: Annotated[int, typer.Option("--max-hops", help="Longest path to consider.")] = 6,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Up to K shortest paths between two entities; every hop shows its quotes."""
-    with _errors():
-        found = _open(store).path(source, target, k=k, max_hops=max_hops)
-    if as_json:
-        _print_json(found)
-        return
-    for number, found_path in enumerate(found["paths"], start=1):
-        typer.echo(
-            f"path {number} ({found_path['length']} hops): "
-            f"{found['from']['label']} → {found['to']['label']}"
-        )
-        for hop in found_path["hops"]:
-            if hop["direction"] == "out":
-                line = f"{hop['from']['label']} —{hop['predicate']}→ {hop['to']['label']}"
-            else:
-                line = f"{hop['from']['label']} ←{hop['predicate']}— {hop['to']['label']}"
-            typer.echo(f"  {line}{_when(hop)} ({hop['status']})")
-            typer.echo("\n".join(_quote_lines(hop["sources"], "      ")))
-
-
-class Metric(StrEnum):
-    pagerank = "pagerank"
-    betweenness = "betweenness"
-    degree = "degree"
-    eigenvector = "eigenvector"
-    closeness = "closeness"
-
-
-@app.command()
-def centrality(
-    metric: Annotated[Metric, typer.Option(help="Which centrality.")] = Metric.pagerank,
-    type_: Annotated[
-        str | None, typer.Option("--type", help="Rank only this type (and subtypes).")
-    ] = None,
-    top: Annotated[int, typer.Option(help="How many entities.")] = 20,
-    store: StoreOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Rank entities by centrality on the undirected projection."""
-    with _errors():
-        graph = _open(store)
-        if type_ and type_ not in graph.model.classes:
-            raise UsageError(
-                f"unknown type {type_!r} (known: {', '.join(sorted(graph.model.classes))})"
-            )
-        ranked = graph.centrality(metric.value, type_=type_, top=top)
-    if as_json:
-        _print_json(ranked)
-        return
-    for position, row in enumerate(ranked["results"], start=1):
-        typer.echo(
-            f"{position:>3}. {row['score']:.4f}  {row['label']}  ({', '.join(row['types'])})"
-        )
-
-
 class ResultFormat(StrEnum):
     json = "json"
     csv = "csv"
@@ -338,6 +211,15 @@ def export(
             typer.echo(f"wrote {output}", err=True)
 
 
+def _has_display() -> bool:
+    """Tell whether a browser could open here (a desktop session, not a server or CI)."""
+    import os
+
+    if sys.platform in ("darwin", "win32"):
+        return not os.environ.get("CI")
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def explore(
     ctx: typer.Context,
@@ -351,11 +233,16 @@ def explore(
     import os
 
     from civicgraph.store import build as build_store
-    from civicgraph.store import is_stale
+    from civicgraph.store import is_stale, manifest
 
     settings = _settings(store)
     with _errors():
-        if is_stale(settings):
+        try:
+            built_from = Path(manifest(settings.store_dir).get("data_dir", settings.data_dir))
+        except (CivicGraphError, OSError, ValueError):
+            built_from = settings.data_dir
+        # rebuild a store only from the data it was built from, never over another dataset
+        if built_from.resolve() == settings.data_dir.resolve() and is_stale(settings):
             typer.echo(f"building {settings.store_dir}/ from {settings.data_dir}/ …", err=True)
             build_store(settings)
     script = settings.app_dir / "Home.py"
@@ -367,10 +254,15 @@ def explore(
         str(script),
         "--server.port",
         str(port),
+        # local by default; `--server.address 0.0.0.0` (later on the line) opens it up
+        "--server.address",
+        "127.0.0.1",
         "--server.headless",
-        "true",
+        "false" if _has_display() else "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "viewer",
         *ctx.args,
     ]
     env = {**os.environ, "CIVICGRAPH_STORE": str(settings.store_dir.resolve())}
@@ -380,27 +272,36 @@ def explore(
     os.execve(sys.executable, command, env)
 
 
-app.command(
-    "cypher",
-    context_settings=LATER,
-    help="Cypher over the property graph via Bolt (not available yet: issue 6).",
-)(_not_yet("cypher", "Bolt/Cypher comes with issue 6"))
-app.command(
-    "push",
-    context_settings=LATER,
-    help="Load the projection into a Neo4j/Bolt server (not available yet: issue 6).",
-)(_not_yet("push", "push comes with issue 6"))
-app.command(
-    "synth",
-    context_settings=LATER,
-    help="Generate a synthetic dataset (not available yet: issue 8).",
-)(_not_yet("synth", "synthetic data comes with issue 8"))
-serve_app.command(
-    "sparql", context_settings=LATER, help="Read-only SPARQL endpoint (not available yet: issue 6)."
-)(_not_yet("serve sparql", "the SPARQL endpoint comes with issue 6"))
-serve_app.command(
-    "bolt", context_settings=LATER, help="Embedded Bolt server (not available yet: issue 6)."
-)(_not_yet("serve bolt", "the Bolt server comes with issue 6"))
+@app.command()
+def synth(
+    entities: Annotated[int, typer.Option("--entities", help="How many entities.")],
+    out: Annotated[Path, typer.Option("--out", help="Directory to write (new or empty).")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same files).")] = 0,
+    relationships_per_entity: Annotated[
+        float, typer.Option(help="Relationships per entity (LittleSis has about 4).")
+    ] = 4.0,
+    layout: Annotated[
+        str, typer.Option(help="lines: one record per line (JSON objects); block: indented.")
+    ] = "lines",
+) -> None:
+    """Generate a synthetic dataset in the format of data/, for benchmarks (`build --data`)."""
+    from civicgraph.store import model_for
+    from civicgraph.synth import synthesize
+
+    with _errors():
+        report = synthesize(
+            out,
+            model_for(_settings()),
+            entities=entities,
+            seed=seed,
+            relationships_per_entity=relationships_per_entity,
+            layout=layout,
+        )
+    typer.echo(
+        f"wrote {out}/ in {report.seconds:.1f} s: {report.entities} entities, "
+        f"{report.relationships} relationships, {report.observations} observations, "
+        f"{report.files} files"
+    )
 
 
 def main() -> None:
@@ -410,6 +311,10 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
 
+
+register_analytics(app)
+register_audit(app)
+register_query_interfaces(app, serve_app)
 
 if __name__ == "__main__":
     main()

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import yaml
 
+from civicgraph.blockyaml import Unsupported, read_items
 from civicgraph.errors import Problem, relative_to_cwd
 from civicgraph.ontology import Measure, Model, Relation
 from civicgraph.sources import Located, QuoteFinder
@@ -175,9 +176,22 @@ def data_files(data_dir: Path) -> Iterator[tuple[Kind, Path]]:
 
 
 def read_raw(kind: Kind, path: Path) -> tuple[list[RawRecord], list[Problem]]:
-    """Parse one YAML file into raw records, keeping the line of every record and key."""
+    """Parse one YAML file into raw records, keeping the line of every record and key.
+
+    Plain block YAML goes through the fast `blockyaml` reader; anything else through PyYAML,
+    which gives the same values and lines (and the error messages for a broken file).
+    """
     shown = relative_to_cwd(path)
-    loader = YamlLoader(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    try:
+        items = read_items(text)
+    except Unsupported:
+        return _read_raw_pyyaml(kind, shown, text)
+    return [RawRecord(kind, shown, i.line, i.data, i.key_lines, i.source_lines) for i in items], []
+
+
+def _read_raw_pyyaml(kind: Kind, shown: str, text: str) -> tuple[list[RawRecord], list[Problem]]:
+    loader = YamlLoader(text)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -483,15 +497,24 @@ def _printed_in(value: int | Decimal, printed: str | None, citations: list[Citat
 
 
 def read_records(
-    data_dir: Path, model: Model, finder: QuoteFinder
+    data_dir: Path, model: Model, finder: QuoteFinder, *, keep_raw: bool = True
 ) -> tuple[Records, list[RawRecord], list[Problem]]:
-    """Read and type every record under `data_dir`, collecting every problem."""
+    """Read and type every record under `data_dir`, collecting every problem.
+
+    Files are typed one at a time, so only one file's raw records are alive at once unless
+    `keep_raw` asks for all of them back.
+    """
     raws: list[RawRecord] = []
     problems: list[Problem] = []
+    parser = RecordParser(model, finder)
+    records = Records()
     for kind, path in data_files(data_dir):
         file_raws, file_problems = read_raw(kind, path)
-        raws += file_raws
         problems += file_problems
-    parser = RecordParser(model, finder)
-    records = parser.parse(raws)
+        typed = parser.parse(file_raws)
+        records.entities += typed.entities
+        records.relationships += typed.relationships
+        records.observations += typed.observations
+        if keep_raw:
+            raws += file_raws
     return records, raws, problems + parser.problems

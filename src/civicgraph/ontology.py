@@ -34,6 +34,8 @@ class EntityClass:
     label: str
     ancestors: tuple[str, ...]  # record types of its civ superclasses, nearest first
     superclasses: tuple[str, ...]  # IRIs of every superclass, in any vocabulary
+    contextual: bool  # path search does not step through its instances unless asked
+    scheme: str | None = None  # IRI of the skos:ConceptScheme its instances belong to
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,15 @@ class Model:
         return {c.record_type for c in self.classes.values() if record_type in c.ancestors} | {
             record_type
         }
+
+    def is_contextual(self, record_types: list[str]) -> bool:
+        """Tell whether an entity of these types only gives context (a place, a work...)."""
+        return any(self.classes[t].contextual for t in record_types if t in self.classes)
+
+    def scheme_of(self, record_types: list[str]) -> str | None:
+        """Return the concept scheme an entity of these types belongs to, if any."""
+        schemes = [self.classes[t].scheme for t in record_types if t in self.classes]
+        return next((s for s in schemes if s), None)
 
     def conforms(self, record_types: list[str], wanted_iri: str) -> bool:
         """Tell whether an entity of these types is an instance of the class `wanted_iri`."""
@@ -148,6 +159,17 @@ def load_model(ontology_dir: Path) -> Model:
                     if _literal(graph, a, str(CIV.recordType))
                 ),
                 superclasses=ancestors,
+                contextual=any(
+                    _literal(graph, c, str(CIV.contextual)) == "true" for c in (iri, *ancestors)
+                ),
+                scheme=next(
+                    (
+                        _literal(graph, c, str(CIV.conceptScheme))
+                        for c in (iri, *ancestors)
+                        if _literal(graph, c, str(CIV.conceptScheme))
+                    ),
+                    None,
+                ),
             )
             model.classes[record_type] = cls
             model.class_by_iri[iri] = cls

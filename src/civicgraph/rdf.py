@@ -1,160 +1,215 @@
-"""Turn typed records into RDF quads, following the provenance model of the contract.
+"""Turn typed records into RDF, following the provenance model of the contract.
 
 An entity is typed and labelled; a relationship becomes a `civ:Relationship` node plus the
 plain triple `subject civ:<relation> object`; an observation becomes a `qb:Observation`;
 every one of them points with `civ:citation` to citation nodes that hold the quote, the
 offsets and the source document.
+
+The graph is written as N-Triples text, one record at a time: Oxigraph's bulk loader
+parses it far faster than Python can build term objects, and nothing holds the whole graph
+in memory (see `store.build`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-import pyoxigraph as ox
-
-from civicgraph.ingest import Citation, Origin, Records
+from civicgraph.ingest import (
+    Citation,
+    EntityRecord,
+    ObservationRecord,
+    Origin,
+    Records,
+    RelationshipRecord,
+)
 from civicgraph.ontology import Model
 from civicgraph.sources import SourceDocument
-from civicgraph.vocab import CIV, DATA_GRAPH, entity_iri
+from civicgraph.vocab import CIV, ID_BASE
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-SKOS_ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
 QB = "http://purl.org/linked-data/cube#"
-GRAPH = ox.NamedNode(DATA_GRAPH)
 
 
-def _n(iri: object) -> ox.NamedNode:
-    return ox.NamedNode(str(iri))
+def iri(value: object) -> str:
+    """Write an IRI as an N-Triples term."""
+    return f"<{value}>"
 
 
-def date_literal(value: str) -> ox.Literal:
+def node(slug: str) -> str:
+    """Write the IRI of an instance (entity, relationship, observation, citation)."""
+    return f"<{ID_BASE}{slug}>"
+
+
+def literal(value: str, lang: str | None = None) -> str:
+    """Write a string literal; a JSON string is a valid N-Triples string (same escapes)."""
+    text = json.dumps(value, ensure_ascii=False)
+    return f"{text}@{lang}" if lang else text
+
+
+def date_literal(value: str) -> str:
     """Type a date by its precision: xsd:gYear, xsd:gYearMonth or xsd:date."""
-    kind = {4: "gYear", 7: "gYearMonth", 10: "date"}.get(len(value), "string")
-    return ox.Literal(value, datatype=ox.NamedNode(XSD + kind))
+    kind = {4: "gYear", 7: "gYearMonth", 10: "date"}.get(len(value))
+    return f"{literal(value)}^^<{XSD}{kind}>" if kind else literal(value)
 
 
-def number_literal(value: int | Decimal) -> ox.Literal:
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
-    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal"))
+def number_literal(value: int | Decimal) -> str:
+    kind = "integer" if isinstance(value, int) else "decimal"
+    return f'"{value}"^^<{XSD}{kind}>'
 
 
-class QuadWriter:
-    """Accumulate quads for records and remember which record each node came from."""
+def bibliographic_citation(doc: SourceDocument) -> str:
+    """Cite a source the way a reader expects: authors in their order, year, title, publisher."""
+    authors = ", ".join(doc.authors)
+    year = f" ({doc.year})" if doc.year is not None else ""
+    publisher = f" {doc.publisher}." if doc.publisher else ""
+    return f"{authors}{year}. {doc.title}.{publisher}".strip()
+
+
+A = iri(RDF + "type")
+LABEL = iri(RDFS + "label")
+ALT_LABEL = iri(SKOS + "altLabel")
+DEFINITION = iri(SKOS + "definition")
+IN_SCHEME = iri(SKOS + "inScheme")
+DESCRIPTION = iri(DCT + "description")
+SOURCE = iri(DCT + "source")
+CITATION = iri(CIV.citation)
+NOTE = iri(CIV.note)
+STATUS = iri(CIV.status)
+
+
+class TripleWriter:
+    """Write records as N-Triples lines; each citation node is written once."""
 
     def __init__(self, model: Model) -> None:
         self.model = model
-        self.quads: list[ox.Quad] = []
-        self.origins: dict[str, Origin] = {}
         self._citations_written: set[str] = set()
+        self._classes = {t: iri(c.iri) for t, c in model.classes.items()}
 
-    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
-        self.quads.append(ox.Quad(s, p, o, GRAPH))
-
-    def text(self, s: ox.NamedNode, p: object, value: str | None, lang: str | None = None) -> None:
-        if value is not None:
-            self.add(s, _n(p), ox.Literal(value, language=lang) if lang else ox.Literal(value))
-
-    def cite(self, s: ox.NamedNode, citations: list[Citation], origin: Origin) -> None:
+    def cite(self, subject: str, citations: list[Citation], out: list[str]) -> None:
         for citation in citations:
-            node = _n(entity_iri(citation.slug))
-            self.add(s, _n(CIV.citation), node)
+            cite = node(citation.slug)
+            out.append(f"{subject} {CITATION} {cite} .\n")
             if citation.slug in self._citations_written:
                 continue
             self._citations_written.add(citation.slug)
-            self.origins[node.value] = origin
-            self.add(node, RDF_TYPE, _n(CIV.Citation))
-            self.add(node, _n(CIV.quote), ox.Literal(citation.quote))
-            self.add(node, _n(CIV.charStart), number_literal(citation.where.start))
-            self.add(node, _n(CIV.charEnd), number_literal(citation.where.end))
-            self.add(node, _n(DCT + "source"), _n(entity_iri(citation.where.document.id)))
+            out.append(f"{cite} {A} <{CIV.Citation}> .\n")
+            out.append(f"{cite} <{CIV.quote}> {literal(citation.quote)} .\n")
+            out.append(f"{cite} <{CIV.charStart}> {number_literal(citation.where.start)} .\n")
+            out.append(f"{cite} <{CIV.charEnd}> {number_literal(citation.where.end)} .\n")
+            out.append(f"{cite} {SOURCE} {node(citation.where.document.id)} .\n")
 
-    def source(self, doc: SourceDocument) -> None:
-        node = _n(entity_iri(doc.id))
-        self.add(node, RDF_TYPE, _n(CIV.SourceDocument))
-        self.text(node, DCT + "title", doc.title, "en")
-        for author in doc.authors:
-            self.text(node, DCT + "creator", author)
+    def source(self, doc: SourceDocument) -> list[str]:
+        s = node(doc.id)
+        out = [f"{s} {A} <{CIV.SourceDocument}> .\n"]
+        out.append(f"{s} <{DCT}title> {literal(doc.title, 'en')} .\n")
+        out += [f"{s} <{DCT}creator> {literal(author)} .\n" for author in doc.authors]
         if doc.year is not None:
-            self.add(node, _n(DCT + "issued"), date_literal(str(doc.year)))
-        self.text(node, DCT + "publisher", doc.publisher)
-        self.text(node, CIV.path, doc.path)
-        self.text(node, CIV.sha256, doc.sha256)
+            out.append(f"{s} <{DCT}issued> {date_literal(str(doc.year))} .\n")
+        if doc.publisher is not None:
+            out.append(f"{s} <{DCT}publisher> {literal(doc.publisher)} .\n")
+        out.append(f"{s} <{DCT}bibliographicCitation> {literal(bibliographic_citation(doc))} .\n")
+        out.append(f"{s} <{CIV.path}> {literal(doc.path)} .\n")
+        out.append(f"{s} <{CIV.sha256}> {literal(doc.sha256)} .\n")
+        return out
 
-    def records(self, records: Records) -> None:
-        for entity in records.entities:
-            node = _n(entity_iri(entity.id))
-            self.origins[node.value] = entity.origin
-            for record_type in entity.types:
-                self.add(node, RDF_TYPE, _n(self.model.classes[record_type].iri))
-            self.text(node, RDFS_LABEL.value, entity.label, "en")
-            self.text(node, RDFS_LABEL.value, entity.label_es, "es")
-            for alias in entity.aliases:
-                self.text(node, SKOS_ALT.value, alias)
-            self.text(node, DCT + "description", entity.description, "en")
-            self.text(node, CIV.note, entity.note, "en")
-            self.cite(node, entity.citations, entity.origin)
+    def entity(self, entity: EntityRecord) -> list[str]:
+        s = node(entity.id)
+        out = [f"{s} {A} {self._classes[t]} .\n" for t in entity.types]
+        out.append(f"{s} {LABEL} {literal(entity.label, 'en')} .\n")
+        if entity.label_es is not None:
+            out.append(f"{s} {LABEL} {literal(entity.label_es, 'es')} .\n")
+        out += [f"{s} {ALT_LABEL} {literal(alias)} .\n" for alias in entity.aliases]
+        if entity.description is not None:
+            out.append(f"{s} {DESCRIPTION} {literal(entity.description, 'en')} .\n")
+        if entity.note is not None:
+            out.append(f"{s} {NOTE} {literal(entity.note, 'en')} .\n")
+        if self.model.conforms(entity.types, SKOS + "Concept"):
+            # a SKOS concept gets its definition and the scheme its class names
+            if entity.description is not None:
+                out.append(f"{s} {DEFINITION} {literal(entity.description, 'en')} .\n")
+            scheme = self.model.scheme_of(entity.types)
+            if scheme:
+                out.append(f"{s} {IN_SCHEME} {iri(scheme)} .\n")
+        self.cite(s, entity.citations, out)
+        return out
 
-        for rel in records.relationships:
-            node = _n(entity_iri(rel.id))
-            self.origins[node.value] = rel.origin
-            subject, obj = _n(entity_iri(rel.subject)), _n(entity_iri(rel.object))
-            self.add(subject, _n(rel.relation.iri), obj)
-            self.add(node, RDF_TYPE, _n(CIV.Relationship))
-            self.add(node, _n(CIV.subject), subject)
-            self.add(node, _n(CIV.object), obj)
-            self.add(node, _n(CIV.relation), _n(rel.relation.iri))
-            self.add(node, _n(CIV.status), _n(CIV[rel.status]))
-            if rel.start:
-                self.add(node, _n(CIV.startDate), date_literal(rel.start))
-            if rel.end:
-                self.add(node, _n(CIV.endDate), date_literal(rel.end))
-            self.text(node, CIV.role, rel.role)
-            if rel.via:
-                self.add(node, _n(CIV.via), _n(entity_iri(rel.via)))
-            self.text(node, CIV.note, rel.note, "en")
-            self.cite(node, rel.citations, rel.origin)
+    def relationship(self, rel: RelationshipRecord) -> list[str]:
+        s, subject, obj = node(rel.id), node(rel.subject), node(rel.object)
+        relation = iri(rel.relation.iri)
+        out = [
+            f"{subject} {relation} {obj} .\n",
+            f"{s} {A} <{CIV.Relationship}> .\n",
+            f"{s} <{CIV.subject}> {subject} .\n",
+            f"{s} <{CIV.object}> {obj} .\n",
+            f"{s} <{CIV.relation}> {relation} .\n",
+            f"{s} {STATUS} <{CIV[rel.status]}> .\n",
+        ]
+        if rel.start:
+            out.append(f"{s} <{CIV.startDate}> {date_literal(rel.start)} .\n")
+        if rel.end:
+            out.append(f"{s} <{CIV.endDate}> {date_literal(rel.end)} .\n")
+        if rel.role is not None:
+            out.append(f"{s} <{CIV.role}> {literal(rel.role)} .\n")
+        if rel.via:
+            out.append(f"{s} <{CIV.via}> {node(rel.via)} .\n")
+        if rel.note is not None:
+            out.append(f"{s} {NOTE} {literal(rel.note, 'en')} .\n")
+        self.cite(s, rel.citations, out)
+        return out
 
-        for obs in records.observations:
-            node = _n(entity_iri(obs.id))
-            self.origins[node.value] = obs.origin
-            self.add(node, RDF_TYPE, _n(QB + "Observation"))
-            self.add(node, _n(QB + "dataSet"), _n(entity_iri(obs.dataset)))
-            self.add(node, _n(QB + "measureType"), _n(obs.measure.iri))
-            self.add(node, _n(obs.measure.iri), number_literal(obs.value))
-            period = obs.period
-            self.add(
-                node,
-                _n(CIV.period),
-                date_literal(period) if "/" not in period else ox.Literal(period),
-            )
-            for key, slug in sorted(obs.dimensions.items()):
-                self.add(node, _n(self.model.dimensions[key].iri), _n(entity_iri(slug)))
-            self.text(node, CIV.unit, obs.unit)
-            if obs.rank is not None:
-                self.add(node, _n(CIV.rank), number_literal(obs.rank))
-            self.text(node, CIV.printedAs, obs.printed)
-            self.add(node, _n(CIV.status), _n(CIV[obs.status]))
-            self.text(node, CIV.note, obs.note, "en")
-            self.cite(node, obs.citations, obs.origin)
+    def observation(self, obs: ObservationRecord) -> list[str]:
+        s = node(obs.id)
+        period = date_literal(obs.period) if "/" not in obs.period else literal(obs.period)
+        out = [
+            f"{s} {A} <{QB}Observation> .\n",
+            f"{s} <{QB}dataSet> {node(obs.dataset)} .\n",
+            f"{s} <{QB}measureType> {iri(obs.measure.iri)} .\n",
+            f"{s} {iri(obs.measure.iri)} {number_literal(obs.value)} .\n",
+            f"{s} <{CIV.period}> {period} .\n",
+        ]
+        for key, slug in sorted(obs.dimensions.items()):
+            out.append(f"{s} {iri(self.model.dimensions[key].iri)} {node(slug)} .\n")
+        out.append(f"{s} <{CIV.unit}> {literal(obs.unit)} .\n")
+        if obs.rank is not None:
+            out.append(f"{s} <{CIV.rank}> {number_literal(obs.rank)} .\n")
+        if obs.printed is not None:
+            out.append(f"{s} <{CIV.printedAs}> {literal(obs.printed)} .\n")
+        out.append(f"{s} {STATUS} <{CIV[obs.status]}> .\n")
+        if obs.note is not None:
+            out.append(f"{s} {NOTE} {literal(obs.note, 'en')} .\n")
+        self.cite(s, obs.citations, out)
+        return out
 
 
-def to_quads(
-    records: Records, sources: list[SourceDocument], model: Model
-) -> tuple[list[ox.Quad], dict[str, Origin]]:
-    """Return the data graph's quads and, for each node, the record it came from."""
-    writer = QuadWriter(model)
+def ntriples(records: Records, sources: Iterable[SourceDocument], model: Model) -> Iterator[str]:
+    """Yield the data graph as N-Triples text, a record's lines at a time."""
+    writer = TripleWriter(model)
     for doc in sources:
-        writer.source(doc)
-    writer.records(records)
-    return writer.quads, writer.origins
+        yield "".join(writer.source(doc))
+    for entity in records.entities:
+        yield "".join(writer.entity(entity))
+    for rel in records.relationships:
+        yield "".join(writer.relationship(rel))
+    for obs in records.observations:
+        yield "".join(writer.observation(obs))
 
 
-def ontology_quads(triples: Iterator[ox.Triple] | list[ox.Triple], graph: str) -> list[ox.Quad]:
-    """Put the ontology's triples into their own named graph."""
-    target = ox.NamedNode(graph)
-    return [ox.Quad(t.subject, t.predicate, t.object, target) for t in triples]
+def origins(records: Records) -> dict[str, Origin]:
+    """Map each node's IRI to the record it came from (a citation: the first that cites it)."""
+    found: dict[str, Origin] = {}
+    items: list[EntityRecord | RelationshipRecord | ObservationRecord] = [
+        *records.entities,
+        *records.relationships,
+        *records.observations,
+    ]
+    for item in items:
+        found[ID_BASE + item.id] = item.origin
+        for citation in item.citations:
+            found.setdefault(ID_BASE + citation.slug, item.origin)
+    return found

@@ -1,6 +1,16 @@
 """Rules that span records (references, duplicates, domains) and the SHACL shapes.
 
 Every rule reports a `Problem` at the file and line of the record that breaks it.
+
+SHACL at scale: pyshacl checks a few thousand triples a second, so validating a
+LittleSis-sized graph (millions of triples) would take hours. Up to SHACL_FULL_LIMIT
+records the build validates every record; above it, `shape_sample` picks every k-th record
+of each kind (SHACL_SAMPLE of each, deterministic) plus every entity they reference, and the
+shapes run on the triples written for those. That is enough because the two kinds of error
+the shapes can see are caught otherwise: every field a shape constrains comes from a record
+that `ingest` and `check_records` have checked completely (labels, citations, dates,
+statuses, references and their classes), and what is left, a writer that turns a valid
+record into a malformed node, is systematic, so it shows in any sample.
 """
 
 from __future__ import annotations
@@ -8,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from civicgraph.errors import Problem
 from civicgraph.ingest import Origin, Records, normalise_name
@@ -89,6 +100,35 @@ def check_records(records: Records, model: Model, sources: list[SourceDocument])
                 model.dimensions[key].range,
             )
     return problems
+
+
+SHACL_FULL_LIMIT = 5_000
+SHACL_SAMPLE = 200
+
+
+def shape_sample(
+    records: Records, *, limit: int = SHACL_FULL_LIMIT, per_kind: int = SHACL_SAMPLE
+) -> Records:
+    """Return the records SHACL checks: all of them up to `limit`, else a sample (see above)."""
+    total = len(records.entities) + len(records.relationships) + len(records.observations)
+    if total <= limit:
+        return records
+
+    def every_kth(items: list[Any]) -> list[Any]:
+        return items[:: max(1, len(items) // per_kind)][:per_kind]
+
+    relationships = every_kth(records.relationships)
+    observations = every_kth(records.observations)
+    wanted = {e.id for e in every_kth(records.entities)}
+    for rel in relationships:
+        wanted |= {rel.subject, rel.object} | ({rel.via} if rel.via else set())
+    for obs in observations:
+        wanted |= {obs.dataset, *obs.dimensions.values()}
+    return Records(
+        entities=[e for e in records.entities if e.id in wanted],
+        relationships=relationships,
+        observations=observations,
+    )
 
 
 @dataclass(frozen=True)

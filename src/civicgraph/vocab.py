@@ -27,6 +27,8 @@ class CIV(DefinedNamespace):
     edgeType: URIRef
     nodeLabel: URIRef
     defaultUnit: URIRef
+    contextual: URIRef
+    conceptScheme: URIRef
     # classes code names directly
     Entity: URIRef
     Agent: URIRef

@@ -1,0 +1,139 @@
+"""Influence & structure: centrality rankings, communities, and brokers between kinds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import streamlit as st
+from explorer import BIG, current, md, metrics_for, open_graph, show_error
+
+from civicgraph.errors import CivicGraphError
+
+graph, version = current()
+
+
+@st.cache_data(show_spinner="Ranking…", max_entries=64)
+def ranking(version: str, metric: str, type_: str | None, top: int, directed: bool) -> Any:
+    opened = open_graph(version)
+    sample = 300 if metric == "betweenness" and opened.projection.number_of_nodes() > BIG else None
+    return opened.centrality(metric, type_=type_, top=top, directed=directed, sample=sample)
+
+
+@st.cache_data(show_spinner="Finding communities…", max_entries=16)
+def communities(version: str, resolution: float) -> Any:
+    return open_graph(version).communities(resolution=resolution, top=8)
+
+
+@st.cache_data(show_spinner="Looking for brokers…", max_entries=16)
+def brokers(version: str, from_type: str, to_type: str) -> Any:
+    return open_graph(version).brokers(from_type=from_type, to_type=to_type, top=20)
+
+
+def link(entity_id: str) -> str:
+    return f"profile?entity={entity_id}"
+
+
+LINK = st.column_config.LinkColumn("profile", display_text="open")
+
+
+def centrality_tab(types: list[str]) -> None:
+    left, middle, right = st.columns(3)
+    metric = left.selectbox("Metric", metrics_for(graph))
+    type_ = middle.selectbox("Type", ["(all)", *types])
+    top = right.slider("How many", 5, 100, 20)
+    directed = st.checkbox("Directed (follow the verbs' direction)")
+    found = ranking(version, metric, None if type_ == "(all)" else type_, top, directed)
+    rows = [
+        {
+            "rank": i,
+            "entity": r["label"],
+            "types": ", ".join(r["types"]),
+            "score": r["score"],
+            "profile": link(r["id"]),
+        }
+        for i, r in enumerate(found["results"], start=1)
+    ]
+    if not rows:
+        st.info("No entity of that type.")
+        return
+    chart = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("score:Q", title=metric),
+            y=alt.Y("entity:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
+            color=alt.Color("types:N", legend=None),
+            tooltip=["entity:N", "types:N", "score:Q"],
+        )
+        .properties(height=max(200, 24 * len(rows)))
+    )
+    st.altair_chart(chart, width="stretch")
+    st.dataframe(rows, hide_index=True, column_config={"profile": LINK})
+    if "sample" in found:
+        st.caption(f"Betweenness estimated from {found['sample']['k']} sampled sources.")
+
+
+def communities_tab() -> None:
+    resolution = st.slider(
+        "Resolution", 0.2, 3.0, 1.0, step=0.1, help="Higher finds more, smaller communities."
+    )
+    found = communities(version, resolution)
+    st.caption(
+        f"Louvain (seed {found['seed']}): {len(found['communities'])} communities, "
+        f"modularity {found['modularity']:.3f}."
+    )
+    for group in found["communities"][:20]:
+        members = ", ".join(md(m["label"]) for m in group["top"])
+        st.markdown(f"**Community {group['community']}** · {group['size']} entities — {members}")
+
+
+def brokers_tab(types: list[str]) -> None:
+    left, right = st.columns(2)
+    from_type = left.selectbox("Between", types, index=types.index("Movement"))
+    to_type = right.selectbox("and", types, index=types.index("Program"))
+    large = graph.projection.number_of_nodes() > BIG
+    if large and not st.toggle("Find brokers (slow on a graph this large)"):
+        return
+    found = brokers(version, from_type, to_type)
+    st.caption(
+        f"Entities whose removal cuts {from_type} entities off from {to_type} entities "
+        f"({found['articulation_points']} cut points in the graph)."
+    )
+    labels = {n: d["label"] for n, d in open_graph(version).projection.nodes(data=True)}
+    rows = [
+        {
+            "entity": r["label"],
+            "types": ", ".join(r["types"]),
+            "pairs cut off": r["disconnected_pairs"],
+            "for example": "; ".join(
+                f"{labels.get(e['from'], e['from'])} ↛ {labels.get(e['to'], e['to'])}"
+                for e in r["examples"]
+            ),
+            "profile": link(r["id"]),
+        }
+        for r in found["results"]
+    ]
+    if rows:
+        st.dataframe(rows, hide_index=True, column_config={"profile": LINK})
+    else:
+        st.info(f"No single entity stands between {from_type} and {to_type} entities.")
+
+
+def main() -> None:
+    st.title("Influence & structure")
+    st.caption("Who is central, which groups hang together, and who stands between them.")
+    types = sorted(graph.model.classes)
+    tabs = st.tabs(["Centrality", "Communities", "Brokers"])
+    try:
+        with tabs[0]:
+            centrality_tab(types)
+        with tabs[1]:
+            communities_tab()
+        with tabs[2]:
+            brokers_tab(types)
+    except CivicGraphError as exc:
+        show_error(exc)
+
+
+main()

@@ -1,0 +1,217 @@
+"""Network: the graph drawn around a focus or its most central entities, with filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+from explorer import (
+    BIG,
+    PAGES,
+    Keep,
+    current,
+    entity_labels,
+    md,
+    metrics_for,
+    open_graph,
+    profile_link,
+    scores_for,
+    show_error,
+    view_for,
+)
+
+from civicgraph.errors import CivicGraphError
+from civicgraph.viz import FAMILY_COLOURS, neighbourhood, network_html, pick_nodes
+
+graph, version = current()
+
+
+@st.cache_data(max_entries=8)
+def choices(version: str) -> dict[str, Any]:
+    """Return what the filters offer: types, relations, statuses, years, movements."""
+    projection = open_graph(version).projection
+    types = sorted({t for _, data in projection.nodes(data=True) for t in data["types"]})
+    relations = sorted({data["predicate"] for _, _, data in projection.edges(data=True)})
+    statuses = sorted({data["status"] for _, _, data in projection.edges(data=True)})
+    years = sorted(
+        int(str(data[k])[:4])
+        for _, _, data in projection.edges(data=True)
+        for k in ("start", "end")
+        if data.get(k)
+    )
+    movements = [n for n, data in projection.nodes(data=True) if "Movement" in data["types"]]
+    return {
+        "types": types,
+        "relations": relations,
+        "statuses": statuses,
+        "years": (years[0], years[-1]) if years else None,
+        "movements": sorted(movements, key=lambda n: projection.nodes[n]["label"].casefold()),
+    }
+
+
+@st.cache_data(show_spinner="Drawing the network…", max_entries=64)
+def draw(
+    version: str,
+    keep: Keep,
+    metric: str,
+    top: int,
+    focus: str | None,
+    depth: int,
+    expanded: tuple[str, ...],
+    movements: tuple[str, ...],
+    physics: bool,
+) -> tuple[str, list[str], int]:
+    """Return the page drawing the chosen part of the graph, what it shows, and of how many."""
+    views = view_for(version, keep)
+    shown_graph = views.graph
+    if movements:
+        around = {n for m in movements for n in neighbourhood(shown_graph, m, 1)}
+        shown_graph = shown_graph.subgraph(around)
+    scores = scores_for(version, keep, metric)
+    if focus is not None and focus not in shown_graph:
+        focus = None
+    nodes = pick_nodes(
+        shown_graph, scores, top=top, focus=focus, depth=depth, expanded=expanded, limit=400
+    )
+    page = network_html(
+        shown_graph,
+        open_graph(version).model,
+        nodes=nodes,
+        focus=focus,
+        scores=scores,
+        score_name=metric,
+        profile_page="profile",
+        physics=physics,
+        height="640px",
+    )
+    return page, nodes, shown_graph.number_of_nodes()
+
+
+def sidebar(options: dict[str, Any]) -> dict[str, Any]:
+    """Draw the sidebar controls and return their values."""
+    labels = entity_labels(version)
+    with st.sidebar:
+        text = st.text_input(
+            "Search an entity", key="network-search", live=True, placeholder="e.g. Sicilia"
+        )
+        focus = st.session_state.get("focus")
+        if focus is None and st.query_params.get("focus") in labels:
+            focus = st.query_params["focus"]
+        if text:
+            matches = [row["id"] for row in graph.search(text, limit=25)]
+            if matches:
+                focus = st.selectbox("Focus on", matches, format_func=labels.__getitem__)
+            else:
+                st.warning("No entity matches that name.")
+        st.session_state["focus"] = focus
+        if focus is not None:
+            st.query_params["focus"] = focus
+            depth = st.slider("Neighbourhood depth", 1, 3, 1)
+            if st.button("Show the most central entities instead"):
+                st.session_state["focus"] = None
+                st.session_state["expanded"] = []
+                st.query_params.pop("focus", None)
+                st.rerun()
+        else:
+            depth = 1
+        metric = st.selectbox("Size and rank by", metrics_for(graph))
+        top = st.slider("Entities shown (at most)", 20, 400, 100, step=10)
+        physics = st.toggle("Let the layout settle (physics)", False, disabled=top > 300)
+        with st.expander("Filters", expanded=False):
+            types = st.multiselect("Types", options["types"])
+            relations = st.multiselect("Relationship types", options["relations"])
+            statuses = st.multiselect("Claim status", options["statuses"])
+            movements = st.multiselect(
+                "Around movements", options["movements"], format_func=labels.__getitem__
+            )
+            between = None
+            if options["years"] and options["years"][0] < options["years"][1]:
+                first, last = options["years"]
+                chosen = st.slider("Years", first, last, (first, last))
+                between = None if chosen == (first, last) else chosen
+    return {
+        "focus": focus,
+        "depth": depth,
+        "metric": metric,
+        "top": top,
+        "physics": physics,
+        "keep": Keep(tuple(types), tuple(relations), tuple(statuses), between),
+        "movements": tuple(movements),
+    }
+
+
+def main() -> None:
+    st.title("civicgraph explorer")
+    st.caption(
+        "Civic responses to crime and violence in Mexico — every relationship cites the words "
+        "that support it. Click a node to open its profile."
+    )
+    wanted = sidebar(choices(version))
+    labels = entity_labels(version)
+    expanded: list[str] = st.session_state.setdefault("expanded", [])
+    try:
+        page, nodes, total = draw(
+            version,
+            wanted["keep"],
+            wanted["metric"],
+            wanted["top"],
+            wanted["focus"],
+            wanted["depth"],
+            tuple(expanded),
+            wanted["movements"],
+            wanted["physics"],
+        )
+    except CivicGraphError as exc:
+        show_error(exc)
+        st.stop()
+    focus = wanted["focus"]
+    what = f"around **{md(labels[focus])}**" if focus else f"the top by {wanted['metric']}"
+    st.markdown(f"Showing {len(nodes)} of {total} entities: {what}.")
+    if total > BIG and not focus:
+        st.caption("A large graph: search an entity or expand one to see its neighbourhood.")
+    st.iframe(page, height=660, alt="Network of entities and relationships")
+    st.markdown(
+        "**Colours** — "
+        + " · ".join(
+            f"<span style='color:{colour}'>●</span> {name}"
+            for name, colour in FAMILY_COLOURS.items()
+        ),
+        unsafe_allow_html=True,  # only our own colour names and hex codes
+    )
+    left, right = st.columns(2)
+    with left:
+        if focus:
+            profile_link(focus, f"Open the profile of {labels[focus]}", icon=":material/badge:")
+            st.page_link(
+                PAGES["paths"],
+                label=f"Trace paths from {md(labels[focus])}",
+                icon=":material/route:",
+                query_params={"from": focus},
+            )
+    with right:
+        pick = st.selectbox(
+            "Expand the neighbours of",
+            nodes,
+            index=None,
+            format_func=labels.__getitem__,
+            placeholder="an entity shown",
+        )
+        if st.button("Expand neighbours", disabled=pick is None) and pick is not None:
+            expanded.append(pick)
+            st.rerun()
+        if expanded and st.button(f"Clear {len(expanded)} expansion(s)"):
+            expanded.clear()
+            st.rerun()
+    # a toggle, not an expander: a table is costly to draw, and most visits never open it
+    if st.toggle(f"List the {len(nodes)} entities shown"):
+        st.dataframe(
+            [
+                {"entity": labels[n], "profile": f"profile?entity={n}", "id": n}
+                for n in sorted(nodes, key=lambda n: labels[n].casefold())
+            ],
+            column_config={"profile": st.column_config.LinkColumn(display_text="open")},
+            hide_index=True,
+        )
+
+
+main()

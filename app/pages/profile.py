@@ -1,0 +1,157 @@
+"""Entity profile: names, every relationship with its quotes, observations, ego network."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import altair as alt
+import streamlit as st
+from explorer import (
+    PAGES,
+    cite,
+    current,
+    entity_labels,
+    entity_profile,
+    md,
+    open_graph,
+    pick_entity,
+    profile_link,
+    when,
+)
+
+from civicgraph.viz import network_html, pick_nodes
+
+graph, version = current()
+
+
+@st.cache_data(show_spinner="Drawing the neighbourhood…", max_entries=64)
+def ego_network(version: str, entity_id: str) -> str:
+    """Draw an entity and its direct neighbours (the best connected, if there are many)."""
+    opened = open_graph(version)
+    degrees = {n: float(d) for n, d in opened.projection.degree()}
+    nodes = pick_nodes(opened.projection, degrees, top=60, focus=entity_id)
+    return network_html(
+        opened.projection,
+        opened.model,
+        nodes=nodes,
+        focus=entity_id,
+        profile_page="profile",
+        height="420px",
+    )
+
+
+def relation_title(relation: dict[str, Any]) -> str:
+    other = relation["other"]
+    arrow = "→" if relation["direction"] == "out" else "←"
+    title = f"{arrow} {md(other['label'])}"
+    if relation["role"]:
+        title += f", as {md(relation['role'])}"
+    dates = when(relation)
+    if dates:
+        title += f" ({md(dates)})"
+    if relation["status"] != "reported":
+        title += f" · **{relation['status']}**"
+    return title + f" · {len(relation['sources'])} quote(s)"
+
+
+def show_relations(profile: dict[str, Any]) -> None:
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for relation in profile["relations"]:
+        grouped[(relation["predicate"], relation["direction"])].append(relation)
+    st.markdown(f"### Relationships ({len(profile['relations'])})")
+    if not grouped:
+        st.info("No relationships recorded for this entity.")
+    for (predicate, direction), relations in sorted(grouped.items()):
+        relation = graph.model.relations.get(predicate)
+        verb = relation.label if relation else predicate
+        heading = verb if direction == "out" else f"{verb} (by others)"
+        st.markdown(f"**{md(heading)}** · {len(relations)}")
+        for item in relations:
+            with st.expander(relation_title(item)):
+                cite(item["sources"])
+                profile_link(
+                    item["other"]["id"], f"Open {item['other']['label']}", icon=":material/badge:"
+                )
+
+
+def show_observations(profile: dict[str, Any]) -> None:
+    observations = profile["observations"]
+    if not observations:
+        return
+    labels = entity_labels(version)
+    st.markdown(f"### Observations ({len(observations)})")
+    rows = [
+        {
+            "measure": o["measure"],
+            "period": str(o["period"]),
+            "value": o["value"],
+            "unit": o["unit"],
+            "rank": o["rank"],
+            **{k: labels.get(v, v) for k, v in o["dimensions"].items()},
+            "quote": " | ".join(s["quote"] for s in o["sources"]),
+        }
+        for o in observations
+    ]
+    by_measure: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_measure[f"{row['measure']} ({row['unit']})"].append(row)
+    for name, measured in by_measure.items():
+        if len(measured) < 2:
+            continue
+        chart = (
+            alt.Chart(alt.Data(values=measured))
+            .mark_bar()
+            .encode(
+                x=alt.X("period:O", title="period"),
+                y=alt.Y("value:Q", title=name),
+                color=alt.Color("dataset:N", title="dataset"),
+                tooltip=["period:O", "value:Q", "dataset:N", "rank:Q"],
+            )
+            .properties(height=220, title=name)
+        )
+        st.altair_chart(chart, width="stretch")
+    st.dataframe(rows, hide_index=True)
+
+
+def main() -> None:
+    labels = entity_labels(version)
+    requested = st.query_params.get("entity")
+    if requested in labels and st.session_state.get("profile-shown") != requested:
+        st.session_state["profile"] = requested  # a permalink or a click in a network
+        st.session_state["profile-shown"] = requested
+    with st.sidebar:
+        chosen = pick_entity(graph, version, "Entity", key="profile")
+    if chosen is None:
+        st.stop()
+    st.query_params["entity"] = chosen
+    st.session_state["profile-shown"] = chosen
+    profile = entity_profile(version, chosen)
+    st.title(md(profile["label"]))
+    st.caption(" · ".join(profile["types"]) + f" · id `{profile['id']}`")
+    left, right = st.columns([3, 2])
+    with left:
+        if profile["label_es"]:
+            st.markdown(f"Spanish: *{md(profile['label_es'])}*")
+        if profile["aliases"]:
+            st.markdown("Also: " + "; ".join(md(a) for a in profile["aliases"]))
+        if profile["description"]:
+            st.markdown(md(profile["description"]))
+        with st.expander(f"Sources for this entity ({len(profile['sources'])})"):
+            cite(profile["sources"])
+        st.page_link(
+            PAGES["paths"],
+            label="Trace paths from here",
+            icon=":material/route:",
+            query_params={"from": chosen},
+        )
+        here = (st.context.url or "").split("?")[0]
+        st.code(f"{here}?entity={chosen}", language=None)
+        show_relations(profile)
+    with right:
+        st.markdown("### Neighbourhood")
+        st.iframe(ego_network(version, chosen), height=440, alt="Ego network")
+        show_observations(profile)
+
+
+main()

@@ -1,0 +1,124 @@
+"""Regenerate the README's screenshots of the explorer: one PNG per page.
+
+    uv run python scripts/screenshots.py              # writes docs/screenshots/*.png
+
+Builds the bundled graph into a temporary store, starts `civicgraph explore` on it, opens
+each page in Debian's headless Chromium (driven by Playwright) and saves what it shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# (file name, page and query, what to do on the page before the picture)
+PAGES = [
+    ("network", "", None),
+    ("profile", "profile?entity=javier-sicilia", None),
+    ("paths", "paths?from=javier-sicilia", None),
+    ("influence", "influence", None),
+    ("statistics", "statistics", None),
+    ("queries", "queries", "run"),
+    ("about", "about", None),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def settle(page: Page) -> None:
+    time.sleep(0.5)
+    page.wait_for_selector(
+        "[data-testid=stApp][data-test-script-state=notRunning]", timeout=120_000
+    )
+    for frame in page.frames[1:]:
+        frame.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+    time.sleep(1.5)  # charts and fonts finish drawing
+    if page.locator("[data-testid=stException]").count():
+        raise RuntimeError(page.locator("[data-testid=stException]").first.inner_text())
+
+
+def capture(url: str, out: Path) -> None:
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        for name, path, action in PAGES:
+            page.goto(url + path)
+            settle(page)
+            if action == "run":
+                page.get_by_role("button", name="Run").click()
+                settle(page)
+            page.screenshot(path=out / f"{name}.png")
+            print(f"wrote {out / name}.png", file=sys.stderr)
+        browser.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    options = parser.parse_args()
+    options.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as work:
+        store = Path(work) / "store"
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICGRAPH_")}
+        env.pop("DISPLAY", None)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "civicgraph.cli",
+                "explore",
+                "--port",
+                str(port),
+                "--store",
+                str(store),
+            ],
+            cwd=REPO,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}_stcore/health"):
+                        break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("the explorer did not start") from None
+                    time.sleep(0.3)
+            capture(url, options.out)
+        finally:
+            server.terminate()
+            server.communicate(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""The explorer in a real browser: Debian's Chromium, driven by Playwright.
+
+Starts `civicgraph explore`, searches "Sicilia", clicks the node to open the profile, traces
+a path to a reform, and saves a screenshot of each step under the test's tmp dir. Any
+Streamlit exception shown in the page fails the test.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from tests.app.conftest import Explorer
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+    ),
+]
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors: list[str] = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        yield tab
+        browser.close()
+        assert not errors, errors  # no script error in the page or its frames
+
+
+def settle(page: Page) -> None:
+    """Wait until the app has finished running its script, then check it raised nothing."""
+    time.sleep(0.4)  # a widget change starts a rerun a moment later
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
+    exceptions = page.locator("[data-testid=stException]")
+    assert exceptions.count() == 0, exceptions.first.inner_text()
+
+
+def network_frame(page: Page, node: str) -> tuple[float, float]:
+    """Wait for the drawn network and return where a node is on the page."""
+    page.wait_for_selector("iframe", timeout=30_000)
+    frame = next(f for f in page.frames if f != page.main_frame)
+    frame.wait_for_selector("body[data-ready=true]", state="attached", timeout=30_000)
+    box = page.locator("iframe").first.bounding_box()
+    assert box is not None
+    where = frame.evaluate("id => network.canvasToDOM(network.getPositions([id])[id])", node)
+    return box["x"] + where["x"], box["y"] + where["y"]
+
+
+def test_search_open_profile_trace_to_a_reform(
+    chapter_store: Path, explorer: Callable[[Path], Explorer], page: Page, tmp_path: Path
+) -> None:
+    server = explorer(chapter_store)
+    page.goto(server.url)
+    settle(page)
+    page.get_by_label("Search an entity").fill("Sicilia")
+    page.get_by_text("around Javier Sicilia").wait_for(timeout=30_000)
+    settle(page)
+    x, y = network_frame(page, "javier-sicilia")
+    page.screenshot(path=tmp_path / "1-network.png")
+
+    page.mouse.click(x, y)  # a click on the node opens its profile
+    page.wait_for_url("**/profile?entity=javier-sicilia", timeout=30_000)
+    settle(page)
+    assert page.locator("h1").first.inner_text() == "Javier Sicilia"
+    page.get_by_text("Movement for Peace with Justice and Dignity").first.wait_for()
+    page.screenshot(path=tmp_path / "2-profile.png")
+
+    page.get_by_text("Trace paths from here").click()
+    page.get_by_text("Javier Sicilia → Judicial reform").wait_for(timeout=30_000)
+    settle(page)
+    assert "from=javier-sicilia" in page.url
+    page.get_by_text("Evidence for step 1").first.click()
+    page.screenshot(path=tmp_path / "3-paths.png")
+    assert all(
+        (tmp_path / name).stat().st_size > 10_000
+        for name in ("1-network.png", "2-profile.png", "3-paths.png")
+    )
+
+
+def test_hostile_name_never_runs(
+    mini_store: Path, explorer: Callable[[Path], Explorer], page: Page, tmp_path: Path
+) -> None:
+    """The entity named `<img src=x onerror=alert(1)>` shows as text, nothing executes."""
+    server = explorer(mini_store)
+    page.add_init_script("window.alert = () => { document.title = 'ALERTED'; };")
+    page.goto(f"{server.url}profile?entity=img-group")
+    settle(page)
+    assert page.locator("h1").first.inner_text() == "<img src=x onerror=alert(1)>"
+    page.goto(f"{server.url}?focus=img-group")
+    settle(page)
+    network_frame(page, "img-group")
+    page.screenshot(path=tmp_path / "hostile.png")
+    frames = [page, *[f for f in page.frames if f != page.main_frame]]
+    for frame in frames:
+        assert frame.evaluate("document.title") != "ALERTED"
+        assert frame.locator("img[src=x]").count() == 0

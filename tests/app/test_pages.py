@@ -1,0 +1,135 @@
+"""Each page of the explorer through Streamlit's AppTest: widgets, filters, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from civicgraph.api import CivicGraph
+from tests.app.conftest import OpenPage
+
+
+def shown(at: AppTest) -> str:
+    """All the Markdown, headings and notices of a page, as one text."""
+    parts = [m.value for m in at.markdown] + [t.value for t in at.title]
+    parts += [e.label for e in at.expander] + [w.value for w in at.warning]
+    return "\n".join(parts)
+
+
+def unescaped(text: str) -> str:
+    return text.replace("\\", "")
+
+
+def table(at: AppTest, index: int = 0) -> list[dict[str, object]]:
+    return list(at.dataframe[index].value.to_dict("records"))
+
+
+def test_profile_from_a_permalink(chapter_store: Path, open_page: OpenPage) -> None:
+    at = open_page(chapter_store, "profile", entity="javier-sicilia")
+    assert at.title[0].value == "Javier Sicilia"
+    text = shown(at)
+    assert "Movement for Peace with Justice and Dignity" in text  # a relationship
+    assert "Movement for Peace with Justice and Dignity started by Javier Sicilia" in text  # quote
+    assert at.query_params["entity"] == "javier-sicilia"
+    links = at.get("page_link")
+    targets = {link.proto.query_string for link in links}
+    assert "entity=movement-for-peace-with-justice-and-dignity" in targets  # a neighbour
+    assert "from=javier-sicilia" in targets  # trace paths from here
+
+
+def test_profile_search_and_observations(chapter_store: Path, open_page: OpenPage) -> None:
+    at = open_page(chapter_store, "profile")
+    at.sidebar.text_input(key="profile-search").input("Juarez").run()  # accents ignored
+    assert not at.exception
+    assert at.title[0].value == "Ciudad Juárez"
+    assert at.query_params["entity"] == "ciudad-juarez"
+    rows = table(at)
+    assert any(r["measure"] == "homicides" and r["value"] == 2738 for r in rows)
+    assert at.get("vega_lite_chart")  # observations as charts
+
+
+def test_profile_of_a_name_nobody_has(chapter_store: Path, open_page: OpenPage) -> None:
+    at = open_page(chapter_store, "profile")
+    at.sidebar.text_input(key="profile-search").input("zzzqqqxxx").run()
+    assert not at.exception
+    assert "No entity matches" in at.sidebar.warning[0].value
+
+
+def test_paths_to_any_reform(chapter_store: Path, open_page: OpenPage) -> None:
+    at = open_page(chapter_store, "paths", **{"from": "javier-sicilia"})
+    assert at.sidebar.selectbox[0].value == "javier-sicilia"
+    reached = table(at)
+    assert reached[0]["entity"] == "Judicial reform"
+    text = shown(at)
+    assert "Javier Sicilia → Judicial reform" in text
+    assert "Path 1" in text and "Evidence for step 1" in text
+    downloads = {b.proto.label for b in at.get("download_button")}
+    assert downloads == {"Evidence packet (Markdown)", "Subgraph (GraphML)", "Subgraph (JSON)"}
+
+
+def test_paths_between_two_entities_with_options(chapter_store: Path, open_page: OpenPage) -> None:
+    at = open_page(chapter_store, "paths", **{"from": "carlos-pascual"})
+    at.sidebar.radio[0].set_value("An entity").run()
+    at.sidebar.text_input(key="path-to-search").input("Merida Initiative").run()
+    assert not at.exception
+    assert "Carlos Pascual → Merida Initiative" in shown(at)
+    at.sidebar.checkbox[0].check().run()  # time-consistent
+    at.sidebar.slider[0].set_value(1).run()  # K = 1
+    assert not at.exception
+    assert "Path 2" not in shown(at)
+    at.sidebar.slider[1].set_value(1).run()  # max hops 1: no path
+    assert not at.exception
+    assert "no path from" in at.warning[0].value
+
+
+def test_influence_rankings_communities_brokers(chapter_store: Path, open_page: OpenPage) -> None:
+    at = open_page(chapter_store, "influence")
+    assert len(table(at)) == 20
+    at.selectbox[0].select("betweenness").run()
+    at.selectbox[1].select("Person").run()
+    assert not at.exception
+    assert all(r["types"] == "Person" for r in table(at))
+    assert any("Community 1" in m.value for m in at.markdown)
+    brokers = table(at, 1)
+    assert brokers and brokers[0]["pairs cut off"] > 0
+
+
+def test_statistics_table_1_2_and_icesi(chapter_store: Path, open_page: OpenPage) -> None:
+    at = open_page(chapter_store, "statistics")
+    assert at.sidebar.selectbox[0].value == "table-1"
+    at.sidebar.radio[0].set_value("homicides").run()
+    assert any("Source: Table 1" in unescaped(c.value) for c in at.caption)
+    ranks = table(at)
+    assert ranks[0]["rank"] == 1 and "2738" in str(ranks[0]["2010"]).replace(",", "")
+    for dataset in ("table-2", "icesi-2011-study"):
+        at.sidebar.selectbox[0].select(dataset).run()
+        assert not at.exception
+        assert at.get("vega_lite_chart"), dataset
+        assert any("Source: " in unescaped(c.value) for c in at.caption), dataset
+
+
+def test_sparql_console_runs_and_reports_errors(chapter_store: Path, open_page: OpenPage) -> None:
+    at = open_page(chapter_store, "queries")
+    # a form: the text reaches Python with the Run button
+    at.text_area[0].input("SELECT ?label WHERE { id:javier-sicilia rdfs:label ?label }")
+    at.button[0].click().run()
+    assert not at.exception
+    assert table(at) == [{"label": "Javier Sicilia"}]
+    assert at.get("download_button")
+    at.text_area[0].input("SELECT WHERE {")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "SPARQL syntax error" in at.error[0].value
+
+
+def test_about_counts_sources_and_audit(
+    mini: CivicGraph, mini_store: Path, open_page: OpenPage
+) -> None:
+    at = open_page(mini_store, "about")
+    values = {m.label: m.value for m in at.metric}
+    assert values["Entities"] == str(sum(mini.stats()["entities"].values()))
+    text = shown(at)
+    assert "How to cite" in text and "Data-quality audit" in text
+    assert not at.warning  # the audit ran on the data the store was built from
+    assert any(m.label.startswith("Distinct names") for m in at.metric)

@@ -1,0 +1,113 @@
+"""Start real servers for the tests: civicgraph's own commands, a bare ArcadeDB, Oxigraph.
+
+Each runs as a child process on a free loopback port and is stopped by the fixture that
+started it. Commands print `ready <address>` on stdout once they answer.
+"""
+
+from __future__ import annotations
+
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+# A bare ArcadeDB with the Bolt plugin and empty databases: the target of `push`.
+BARE_ARCADEDB = """
+import sys, time
+from pathlib import Path
+from civicgraph.bolt import EmbeddedBolt
+server = EmbeddedBolt(Path(sys.argv[1]), port=int(sys.argv[2]), databases=tuple(sys.argv[3:]))
+server.start()
+print("ready", server.uri, flush=True)
+try:
+    while True:
+        time.sleep(3600)
+except KeyboardInterrupt:
+    server.stop()
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def civicgraph_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "civicgraph.cli", *args]
+
+
+@contextmanager
+def running(command: list[str], workdir: Path, timeout: float = 180) -> Iterator[tuple[str, Path]]:
+    """Run a server until the block ends; yield the address it prints and its stderr file."""
+    log = workdir / "stderr.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            command, cwd=workdir, stdout=subprocess.PIPE, stderr=stderr, text=True
+        )
+        try:
+            yield _ready_line(process, log, timeout), log
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _ready_line(process: subprocess.Popen[str], log: Path, timeout: float) -> str:
+    """Read stdout on a thread (it may stay silent) until a `ready ADDRESS` line comes."""
+    assert process.stdout is not None
+    stdout = process.stdout
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        for line in stdout:
+            lines.put(line)
+        lines.put("")
+
+    threading.Thread(target=read, daemon=True).start()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=0.2)
+        except queue.Empty:
+            continue
+        if line.startswith("ready "):
+            return line.split()[1]
+        if not line:
+            process.wait(timeout=10)
+            raise RuntimeError(f"server exited {process.returncode}: {log.read_text()[-2000:]}")
+    raise RuntimeError(f"server not ready in {timeout} s: {log.read_text()[-2000:]}")
+
+
+@contextmanager
+def oxigraph_server(location: Path) -> Iterator[str]:
+    """Run `oxigraph serve` (PyPI `oxigraph`) on a free port; yield its base URL."""
+    binary = Path(sys.executable).parent / "oxigraph"
+    port = free_port()
+    command = [str(binary), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(url + "/query", params={"query": "ASK {}"}, timeout=2)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("oxigraph did not start") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -1,0 +1,49 @@
+"""The projection cached beside a build is the projection, and never outlives its build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import networkx as nx
+
+from civicgraph.api import CivicGraph
+from civicgraph.config import Settings
+from civicgraph.projcache import cache_file, cached_projection
+from civicgraph.project import project
+
+
+def same(a: nx.MultiDiGraph[str], b: nx.MultiDiGraph[str]) -> bool:
+    return list(a.nodes(data=True)) == list(b.nodes(data=True)) and list(
+        a.edges(keys=True, data=True)
+    ) == list(b.edges(keys=True, data=True))
+
+
+def test_a_new_process_reads_the_same_projection_from_the_cache(
+    mini_store: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(mini_store, store, symlinks=True)
+    first = CivicGraph(Settings.resolve(store_dir=store, env={}))
+    computed = project(first.store, first.model, first.names)
+    assert same(first.projection, computed)
+    path = cache_file(first.build_dir, first.settings.ontology_dir)
+    assert path.exists()
+
+    def never() -> nx.MultiDiGraph[str]:
+        raise AssertionError("the cache should have answered")
+
+    assert same(cached_projection(first.build_dir, first.settings.ontology_dir, never), computed)
+    assert same(CivicGraph(Settings.resolve(store_dir=store, env={})).projection, computed)
+
+
+def test_a_broken_or_unwritable_cache_is_recomputed(mini_store: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(mini_store, store, symlinks=True)
+    graph = CivicGraph(Settings.resolve(store_dir=store, env={}))
+    path = cache_file(graph.build_dir, graph.settings.ontology_dir)
+    path.write_text("{not json")
+    assert graph.projection.number_of_nodes() == 8
+    gone = tmp_path / "gone"  # a build directory that cannot be written (root ignores modes)
+    built = cached_projection(gone, graph.settings.ontology_dir, lambda: graph.projection)
+    assert same(built, graph.projection) and not gone.exists()
