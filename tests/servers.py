@@ -22,7 +22,7 @@ import requests
 BARE_ARCADEDB = """
 import sys, time
 from pathlib import Path
-from civicgraph.bolt import EmbeddedBolt
+from civicgraph.arcade import EmbeddedBolt
 server = EmbeddedBolt(Path(sys.argv[1]), port=int(sys.argv[2]), databases=tuple(sys.argv[3:]))
 server.start()
 print("ready", server.uri, flush=True)

@@ -83,7 +83,8 @@ def serve_bolt(
     store: StoreOpt = None,
 ) -> None:
     """Serve the property graph over Bolt (embedded ArcadeDB; user root, database civicgraph)."""
-    from civicgraph.bolt import EmbeddedBolt, free_port, load, projection_rows
+    from civicgraph.arcade import EmbeddedBolt, free_port
+    from civicgraph.bolt import load, projection_rows
 
     _stop_on_signals()
     with _errors(), tempfile.TemporaryDirectory(prefix="civicgraph-bolt-") as root:

@@ -13,15 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from civicgraph.bolt import (
-    BoltTarget,
-    EmbeddedBolt,
-    connection_errors,
-    free_port,
-    load,
-    one_line,
-    projection_rows,
-)
+from civicgraph.bolt import BoltTarget, connection_errors, load, one_line, projection_rows
 from civicgraph.errors import QueryError
 
 if TYPE_CHECKING:
@@ -75,6 +67,8 @@ def run_embedded(
     graph: CivicGraph, text: str, *, progress: Callable[[str], None] | None = None
 ) -> dict[str, Any]:
     """Start an embedded Bolt server for one query: load the graph, run, stop."""
+    from civicgraph.arcade import EmbeddedBolt, free_port
+
     with tempfile.TemporaryDirectory(prefix="civicgraph-bolt-") as root:
         server = EmbeddedBolt(Path(root), port=free_port())
         target = server.start()

@@ -1,0 +1,122 @@
+"""An ArcadeDB server inside this process, with its Bolt plugin: what `serve bolt` runs.
+
+PyPI `arcadedb-embedded` bundles the engine and a JRE. The JVM starts once per process, with
+ArcadeDB's logging sent to a file (it writes to stdout and ./log/ by default) and with
+`-Xrs`, so SIGTERM and Ctrl-C reach Python and the server is stopped cleanly.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from typing import Any
+
+from civicgraph.bolt import DEFAULT_DATABASE, DEFAULT_PASSWORD, DEFAULT_USER, BoltTarget
+from civicgraph.errors import StoreError
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """Return a TCP port that is free now (the OS picks it)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+# ArcadeDB logs to stdout and ./log/ by default; keep warnings only, in the temp directory
+# (%t), one file per concurrent process (%u), so that stdout stays the command's own.
+LOG_PROPERTIES = """\
+handlers = java.util.logging.FileHandler
+.level = WARNING
+com.arcadedb.level = WARNING
+java.util.logging.FileHandler.level = WARNING
+java.util.logging.FileHandler.pattern = %t/civicgraph-arcadedb-%u.log
+java.util.logging.FileHandler.formatter = com.arcadedb.log.LogFormatter
+java.util.logging.FileHandler.limit = 10000000
+java.util.logging.FileHandler.count = 1
+"""
+
+
+def _start_jvm(root: Path) -> None:
+    """Start the JVM once per process, with quiet logging and signals left to Python."""
+    import jpype
+    from arcadedb_embedded.jvm import start_jvm
+
+    if jpype.isJVMStarted():
+        return
+    config = root / "logging.properties"
+    config.write_text(LOG_PROPERTIES)
+    args = [f"-Djava.util.logging.config.file={config}", "-Xrs"]  # -Xrs: SIGTERM stays Python's
+    # The JVM prints a notice about its incubator modules on fd 2 as it starts: drop it.
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as sink:
+            os.dup2(sink.fileno(), 2)
+            start_jvm(jvm_args=args)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+class EmbeddedBolt:
+    """An ArcadeDB server inside this process with its Bolt plugin and one empty database."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 7687,
+        password: str = DEFAULT_PASSWORD,
+        databases: tuple[str, ...] = (DEFAULT_DATABASE,),
+    ) -> None:
+        self.root, self.host, self.port = root, host, port
+        self.password, self.databases = password, databases
+        self._server: Any = None
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://{self.host}:{self.port}"
+
+    def target(self, database: str | None = None) -> BoltTarget:
+        """Return how to reach one of this server's databases (the first by default)."""
+        return BoltTarget(self.uri, DEFAULT_USER, self.password, database or self.databases[0])
+
+    def start(self) -> BoltTarget:
+        """Start the server and create its databases; raise StoreError if it cannot."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        _start_jvm(self.root)
+        import arcadedb_embedded as adb
+
+        config = {
+            "host": self.host,
+            "http_port": free_port(
+                self.host
+            ),  # ArcadeDB always serves HTTP; keep it out of the way
+            "server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
+            "bolt_port": self.port,
+        }
+        try:
+            self._server = adb.create_server(
+                str(self.root / "arcadedb"), root_password=self.password, config=config
+            )
+            self._server.start()
+            for name in self.databases:
+                self._server.create_database(name)
+        except adb.ArcadeDBError as exc:
+            self._server = None
+            raise StoreError(f"cannot start the embedded Bolt server on {self.uri}: {exc}") from exc
+        return self.target()
+
+    def stop(self) -> None:
+        """Stop the server (databases are closed; files stay in `root`)."""
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def __enter__(self) -> BoltTarget:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
