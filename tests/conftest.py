@@ -18,29 +18,36 @@ TIMELINE = FIXTURES / "timeline"
 BUNDLED_DATA = REPO_DIR / "data"
 
 
+def built_store(tmp_path_factory: pytest.TempPathFactory, data_dir: Path, name: str) -> Path:
+    """Build `data_dir` into a fresh store under the session's temporary directory."""
+    store_dir = tmp_path_factory.mktemp(name) / "store"
+    build(Settings.resolve(data_dir=data_dir, store_dir=store_dir, env={}))
+    return store_dir
+
+
+def opened(store_dir: Path) -> CivicGraph:
+    return CivicGraph(Settings.resolve(store_dir=store_dir, env={}))
+
+
 @pytest.fixture(scope="session")
 def chapter_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store built from the bundled data/ (the chapter), once per test session."""
-    store_dir = tmp_path_factory.mktemp("chapter") / "store"
-    build(Settings.resolve(data_dir=BUNDLED_DATA, store_dir=store_dir, env={}))
-    return store_dir
+    return built_store(tmp_path_factory, BUNDLED_DATA, "chapter")
 
 
 @pytest.fixture(scope="session")
 def chapter(chapter_store: Path) -> CivicGraph:
-    return CivicGraph(Settings.resolve(store_dir=chapter_store, env={}))
+    return opened(chapter_store)
 
 
 @pytest.fixture(scope="session")
 def mini_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store_dir = tmp_path_factory.mktemp("mini") / "store"
-    build(Settings.resolve(data_dir=MINI, store_dir=store_dir, env={}))
-    return store_dir
+    return built_store(tmp_path_factory, MINI, "mini")
 
 
 @pytest.fixture(scope="session")
 def mini(mini_store: Path) -> CivicGraph:
-    return CivicGraph(Settings.resolve(store_dir=mini_store, env={}))
+    return opened(mini_store)
 
 
 @pytest.fixture
@@ -56,9 +63,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def timeline(tmp_path_factory: pytest.TempPathFactory) -> CivicGraph:
     """Two routes from Alpha Foundation to Gamma Reform; only one is time-consistent."""
-    store_dir = tmp_path_factory.mktemp("timeline") / "store"
-    build(Settings.resolve(data_dir=TIMELINE, store_dir=store_dir, env={}))
-    return CivicGraph(Settings.resolve(store_dir=store_dir, env={}))
+    return opened(built_store(tmp_path_factory, TIMELINE, "timeline"))
 
 
 @pytest.fixture(scope="session")
