@@ -6,10 +6,12 @@ import shutil
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
 from civicgraph.api import CivicGraph
 from civicgraph.config import Settings
-from civicgraph.projcache import cache_file, cached_projection
+from civicgraph.entities import NameIndex
+from civicgraph.projcache import cache_file, cached_projection, names_file
 from civicgraph.project import project
 
 
@@ -47,3 +49,16 @@ def test_a_broken_or_unwritable_cache_is_recomputed(mini_store: Path, tmp_path: 
     gone = tmp_path / "gone"  # a build directory that cannot be written (root ignores modes)
     built = cached_projection(gone, graph.settings.ontology_dir, lambda: graph.projection)
     assert same(built, graph.projection) and not gone.exists()
+
+
+@pytest.mark.parametrize("fixture", ["chapter", "mini", "timeline"])
+def test_the_build_writes_what_the_store_reads_back(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
+    graph: CivicGraph = request.getfixturevalue(fixture)
+    assert cache_file(graph.build_dir, graph.settings.ontology_dir).exists()
+    assert names_file(graph.build_dir, graph.settings.ontology_dir).exists()
+    from_store = NameIndex.from_store(graph.store, graph.model)
+    assert graph.names.entities == dict(sorted(from_store.entities.items()))
+    assert graph.names.by_name == from_store.by_name
+    assert same(graph.projection, project(graph.store, graph.model, from_store))

@@ -46,3 +46,49 @@ def test_neighbours_within_depth(mini: CivicGraph) -> None:
         "villa-verde",
     }
     assert all(e["source"] in {n["id"] for n in two["nodes"]} for e in two["edges"])
+
+
+def test_best_paths_match_brute_force_over_all_shortest_paths() -> None:
+    import random
+    from itertools import pairwise
+
+    import networkx as nx
+
+    from civicgraph.paths import choose_hops, passable
+    from civicgraph.project import Views, collapse
+    from civicgraph.reach import best_paths
+
+    rng = random.Random(7)
+    for trial in range(40):
+        n = rng.randint(2, 14)
+        graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        graph.add_nodes_from(f"n{i:02d}" for i in range(n))
+        for e in range(rng.randint(1, 3 * n)):
+            a, b = rng.sample(sorted(graph.nodes), 2)
+            status = rng.choice(["reported", "alleged", "confirmed", "disputed"])
+            graph.add_edge(
+                a, b, key=f"r{e:03d}", id=f"r{e:03d}", status=status, citations=rng.randint(0, 3)
+            )
+        blocked = frozenset(x for x in graph.nodes if rng.random() < 0.25) - {"n00"}
+        views = Views(graph=graph, simple=collapse(graph), contextual=blocked)
+        found = best_paths(views, "n00", blocked, cutoff=4)
+        for target in graph.nodes:
+            usable = passable(views.simple, blocked, {"n00", target})
+            try:
+                paths = list(nx.all_shortest_paths(usable, "n00", target))
+            except nx.NetworkXNoPath:
+                paths = []
+            paths = [p for p in paths if len(p) <= 5]
+            if not paths:
+                assert target not in found, (trial, target)
+                continue
+
+            def score(nodes: list[str], graph: nx.MultiDiGraph[str] = graph) -> tuple[int, int]:
+                hops = choose_hops(graph, nodes, time_consistent=False)
+                assert hops is not None
+                weak = sum(h["status"] not in ("reported", "confirmed") for h in hops)
+                return weak, -sum(h["citations"] for h in hops)
+
+            expected = min((score(p), tuple(p)) for p in paths)
+            assert found[target] == expected, (trial, target)
+            assert all(views.simple.has_edge(a, b) for a, b in pairwise(found[target][1]))

@@ -60,7 +60,14 @@ class CivicGraph:
 
     @cached_property
     def names(self) -> NameIndex:
-        return NameIndex(self.store, self.model)
+        from civicgraph.projcache import cached_names
+
+        return cached_names(
+            self.build_dir,
+            self.settings.ontology_dir,
+            self.model,
+            lambda: NameIndex.from_store(self.store, self.model),
+        )
 
     @cached_property
     def projection(self) -> nx.MultiDiGraph[str]:

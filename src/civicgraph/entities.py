@@ -44,21 +44,32 @@ class EntitySummary:
 
 
 class NameIndex:
-    """Every entity's names, folded for matching; built once from the store."""
+    """Every entity's names, folded for matching."""
 
-    def __init__(self, store: ox.Store, model: Model) -> None:
-        # Index scans, not SPARQL: this runs over every entity, so it must stay linear.
-        self.entities: dict[str, EntitySummary] = {}
-        for cls in model.classes.values():
-            for quad in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(cls.iri), None):
-                slug = slug_of(value(quad.subject))
-                summary = self.entities.setdefault(slug, EntitySummary(slug, slug, []))
-                summary.types.append(cls.record_type)
+    def __init__(self, entities: dict[str, EntitySummary], model: Model) -> None:
+        self.entities = entities
+        self.model = model
         self.by_name: dict[str, set[str]] = {}
+        for slug, summary in entities.items():
+            names = [summary.label, *summary.aliases]
+            if summary.label_es is not None:
+                names.append(summary.label_es)
+            for name in names:
+                self.by_name.setdefault(normalise_name(name), set()).add(slug)
+
+    @classmethod
+    def from_store(cls, store: ox.Store, model: Model) -> NameIndex:
+        """Read every entity's types and names from the store, by index scans."""
+        # Index scans, not SPARQL: this runs over every entity, so it must stay linear.
+        entities: dict[str, EntitySummary] = {}
+        for c in model.classes.values():
+            for quad in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(c.iri), None):
+                slug = slug_of(value(quad.subject))
+                summary = entities.setdefault(slug, EntitySummary(slug, slug, []))
+                summary.types.append(c.record_type)
         for predicate in (RDFS_LABEL, SKOS_ALT):
             for quad in store.quads_for_pattern(None, predicate, None, None):
-                slug = slug_of(value(quad.subject))
-                found = self.entities.get(slug)
+                found = entities.get(slug_of(value(quad.subject)))
                 if found is None or not isinstance(quad.object, ox.Literal):
                     continue
                 name, language = quad.object.value, quad.object.language
@@ -69,11 +80,10 @@ class NameIndex:
                     found.label = name
                 elif language == "es":
                     found.label_es = name
-                self.by_name.setdefault(normalise_name(name), set()).add(slug)
-        for summary in self.entities.values():
+        for summary in entities.values():
             summary.types.sort()
             summary.aliases.sort()
-        self.model = model
+        return cls(entities, model)
 
     def resolve(self, name_or_id: str) -> EntitySummary:
         """Return the entity an id or a name denotes; raise NotFoundError with suggestions."""
@@ -173,7 +183,12 @@ class Citations:
 def citations_for(store: ox.Store, nodes: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Return the contract's `sources` list for each node IRI (entity, relationship, ...)."""
     citations = Citations(store)
-    return {iri: citations.of(properties(store, ox.NamedNode(iri))) for iri in nodes}
+    cites = ox.NamedNode(str(CIV.citation))
+    found = {}
+    for iri in nodes:  # only the citation links: every quad read costs term lookups
+        links = store.quads_for_pattern(ox.NamedNode(iri), cites, None, None)
+        found[iri] = citations.of({cites.value: [quad.object for quad in links]})
+    return found
 
 
 def profile(store: ox.Store, names: NameIndex, slug: str) -> dict[str, Any]:

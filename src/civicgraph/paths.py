@@ -43,7 +43,8 @@ class PathOptions:
     time_consistent: bool = False
 
 
-def _quality(edge: dict[str, Any]) -> tuple[int, int, str]:
+def hop_quality(edge: dict[str, Any]) -> tuple[int, int, str]:
+    """Order relationships best attested first: by claim status, citations, then id."""
     return STATUS_ORDER.get(edge["status"], 9), -edge["citations"], edge["id"]
 
 
@@ -53,7 +54,7 @@ def hop_candidates(graph: nx.MultiDiGraph[str], a: str, b: str) -> list[dict[str
     backward: dict[Any, dict[str, Any]] = graph.get_edge_data(b, a, default={})
     found = [{**data, "direction": "out"} for data in forward.values()]
     found += [{**data, "direction": "in"} for data in backward.values()]
-    return sorted(found, key=_quality)
+    return sorted(found, key=hop_quality)
 
 
 def consistent(before: dict[str, Any], after: dict[str, Any]) -> bool:

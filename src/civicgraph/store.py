@@ -19,7 +19,9 @@ import hashlib
 import io
 import json
 import os
+import queue
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,10 +35,11 @@ from civicgraph.config import Settings
 from civicgraph.errors import DataError, StoreError
 from civicgraph.ingest import data_files, read_records
 from civicgraph.ontology import ONTOLOGY_FILE, SHAPES_FILE, Model, load_model
+from civicgraph.projcache import write_from_records
 from civicgraph.rdf import ntriples, origins
 from civicgraph.sources import QuoteFinder, load_sources
 from civicgraph.validate import check_records, check_shapes, shape_sample
-from civicgraph.vocab import DATA_GRAPH, ONTOLOGY_GRAPH
+from civicgraph.vocab import ONTOLOGY_GRAPH
 
 CURRENT = "current"
 BUILDS = "builds"
@@ -110,19 +113,25 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
     problems += check_records(records, model, sources)
     if problems:
         raise DataError(problems)
-    if shapes:
-        sample = shape_sample(records)
-        sampled = sample is not records
-        progress("checking SHACL shapes" + (" on a sample" if sampled else ""))
-        text = "".join(ntriples(sample, sources, model)).encode("utf-8")
-        shape_problems = check_shapes(text, settings.ontology_dir, origins(sample))
-        if shape_problems:
-            raise DataError(shape_problems)
-    progress("writing the store")
 
-    def load(store: ox.Store) -> None:
-        data = io.BufferedReader(_TextChunks(ntriples(records, sources, model)), 1 << 20)
-        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(DATA_GRAPH))
+    def load(store: ox.Store, directory: Path) -> None:
+        # Oxigraph parses, sorts and writes its indexes in Rust without the GIL: this thread
+        # feeds it the text, then runs the SHACL check while it works.
+        progress("writing the store")
+        with _BackgroundLoad(store) as loader:
+            for chunk in _batched(ntriples(records, sources, model)):
+                loader.feed(chunk)
+            if shapes:
+                sample = shape_sample(records)
+                sampled = sample is not records
+                progress("checking SHACL shapes" + (" on a sample" if sampled else ""))
+                text = "".join(ntriples(sample, sources, model)).encode("utf-8")
+                shape_problems = check_shapes(text, settings.ontology_dir, origins(sample))
+                if shape_problems:
+                    raise DataError(shape_problems)
+            progress("writing the projection and name index")
+            write_from_records(directory, settings.ontology_dir, records)
+            progress("indexing the store")
         store.bulk_load(
             path=settings.ontology_dir / ONTOLOGY_FILE,
             format=ox.RdfFormat.TURTLE,
@@ -148,30 +157,88 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
     )
 
 
-class _TextChunks(io.RawIOBase):
-    """A readable byte stream over text chunks, so the bulk loader pulls them as it parses."""
+def _batched(chunks: Iterator[str], size: int = 1 << 20) -> Iterator[bytes]:
+    """Join small text chunks into about `size` characters each: fewer hand-offs."""
+    batch: list[str] = []
+    length = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            yield "".join(batch).encode("utf-8")
+            batch, length = [], 0
+    if batch:
+        yield "".join(batch).encode("utf-8")
 
-    def __init__(self, chunks: Iterator[str]) -> None:
-        self.chunks = chunks
-        self.pending = b""
+
+class _QueueStream(io.RawIOBase):
+    """A readable byte stream fed from another thread; `None` in the queue ends it."""
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+        self.pending = memoryview(b"")
+        self.ended = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
         while not self.pending:
-            chunk = next(self.chunks, None)
-            if chunk is None:
+            if self.ended:
                 return 0
-            self.pending = chunk.encode("utf-8")
+            chunk = self.queue.get()
+            if chunk is None:
+                self.ended = True
+                return 0
+            self.pending = memoryview(chunk)
         size = min(len(buffer), len(self.pending))
         buffer[:size] = self.pending[:size]
         self.pending = self.pending[size:]
         return size
 
 
+class _BackgroundLoad:
+    """Run Oxigraph's bulk loader on a thread, reading the N-Triples bytes given to `feed`.
+
+    The data goes to the default graph: Oxigraph keeps three indexes for it against six for
+    a named graph, which halves the loader's work (the ontology keeps its named graph).
+    Leaving the block waits for the loader; an error on either side is raised there.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.stream = _QueueStream()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="bulk-load", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            # lenient: the IRIs are made of checked slugs and ontology terms, literals by JSON
+            data = io.BufferedReader(self.stream, 1 << 20)
+            self.store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        except BaseException as exc:  # raised again in the feeding thread
+            self.error = exc
+            while self.stream.queue.get() is not None:  # drain, so the feeder never blocks
+                pass
+
+    def __enter__(self) -> _BackgroundLoad:
+        self.thread.start()
+        return self
+
+    def feed(self, chunk: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.stream.queue.put(chunk)
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stream.queue.put(None)
+        self.thread.join()
+        if self.error is not None and exc_info[0] is None:
+            raise self.error
+
+
 def _write_aside(
-    store_dir: Path, load: Callable[[ox.Store], None], manifest: dict[str, Any]
+    store_dir: Path, load: Callable[[ox.Store, Path], None], manifest: dict[str, Any]
 ) -> tuple[Path, int]:
     builds = store_dir / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
@@ -181,7 +248,7 @@ def _write_aside(
         partial.mkdir()
         store = ox.Store(str(partial / "oxigraph"))
         try:
-            load(store)
+            load(store, partial)
         except (SyntaxError, ValueError) as exc:  # an IRI the data made is not a valid IRI
             raise StoreError(f"cannot load the graph: {exc}") from exc
         store.flush()

@@ -11,7 +11,6 @@ from rdflib.term import URIRef
 ONTOLOGY_IRI = "https://w3id.org/civicgraph/ontology"
 ID_BASE = "https://w3id.org/civicgraph/id/"
 GRAPH_BASE = "https://w3id.org/civicgraph/graph/"
-DATA_GRAPH = GRAPH_BASE + "data"
 ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
 
 
