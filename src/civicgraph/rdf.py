@@ -12,9 +12,9 @@ in memory (see `store.build`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
 from civicgraph.ingest import (
     Citation,
@@ -26,7 +26,7 @@ from civicgraph.ingest import (
 )
 from civicgraph.ontology import Model
 from civicgraph.sources import SourceDocument
-from civicgraph.vocab import CIV, ID_BASE
+from civicgraph.vocab import CIV, ID_BASE, STATUSES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -48,7 +48,7 @@ def node(slug: str) -> str:
 
 def literal(value: str, lang: str | None = None) -> str:
     """Write a string literal; a JSON string is a valid N-Triples string (same escapes)."""
-    text = json.dumps(value, ensure_ascii=False)
+    text: str = encode_basestring(value)  # json.dumps(value, ensure_ascii=False), in C
     return f"{text}@{lang}" if lang else text
 
 
@@ -78,9 +78,15 @@ DEFINITION = iri(SKOS + "definition")
 IN_SCHEME = iri(SKOS + "inScheme")
 DESCRIPTION = iri(DCT + "description")
 SOURCE = iri(DCT + "source")
-CITATION = iri(CIV.citation)
-NOTE = iri(CIV.note)
-STATUS = iri(CIV.status)
+# The ontology's terms as N-Triples text, looked up once: the writer emits millions of them.
+CITATION, NOTE, STATUS = iri(CIV.citation), iri(CIV.note), iri(CIV.status)
+CITATION_CLASS, QUOTE = iri(CIV.Citation), iri(CIV.quote)
+CHAR_START, CHAR_END = iri(CIV.charStart), iri(CIV.charEnd)
+RELATIONSHIP, SUBJECT, OBJECT = iri(CIV.Relationship), iri(CIV.subject), iri(CIV.object)
+RELATION, START_DATE, END_DATE = iri(CIV.relation), iri(CIV.startDate), iri(CIV.endDate)
+ROLE, VIA = iri(CIV.role), iri(CIV.via)
+PERIOD, UNIT, RANK, PRINTED_AS = iri(CIV.period), iri(CIV.unit), iri(CIV.rank), iri(CIV.printedAs)
+STATUS_VALUES = {status: iri(CIV[status]) for status in STATUSES}
 
 
 class TripleWriter:
@@ -93,16 +99,20 @@ class TripleWriter:
 
     def cite(self, subject: str, citations: list[Citation], out: list[str]) -> None:
         for citation in citations:
-            cite = node(citation.slug)
+            slug = citation.slug
+            cite = node(slug)
             out.append(f"{subject} {CITATION} {cite} .\n")
-            if citation.slug in self._citations_written:
+            if slug in self._citations_written:
                 continue
-            self._citations_written.add(citation.slug)
-            out.append(f"{cite} {A} <{CIV.Citation}> .\n")
-            out.append(f"{cite} <{CIV.quote}> {literal(citation.quote)} .\n")
-            out.append(f"{cite} <{CIV.charStart}> {number_literal(citation.where.start)} .\n")
-            out.append(f"{cite} <{CIV.charEnd}> {number_literal(citation.where.end)} .\n")
-            out.append(f"{cite} {SOURCE} {node(citation.where.document.id)} .\n")
+            self._citations_written.add(slug)
+            where = citation.where
+            out.append(
+                f"{cite} {A} {CITATION_CLASS} .\n"
+                f"{cite} {QUOTE} {literal(citation.quote)} .\n"
+                f'{cite} {CHAR_START} "{where.start}"^^<{XSD}integer> .\n'
+                f'{cite} {CHAR_END} "{where.end}"^^<{XSD}integer> .\n'
+                f"{cite} {SOURCE} {node(where.document.id)} .\n"
+            )
 
     def source(self, doc: SourceDocument) -> list[str]:
         s = node(doc.id)
@@ -143,21 +153,21 @@ class TripleWriter:
         s, subject, obj = node(rel.id), node(rel.subject), node(rel.object)
         relation = iri(rel.relation.iri)
         out = [
-            f"{subject} {relation} {obj} .\n",
-            f"{s} {A} <{CIV.Relationship}> .\n",
-            f"{s} <{CIV.subject}> {subject} .\n",
-            f"{s} <{CIV.object}> {obj} .\n",
-            f"{s} <{CIV.relation}> {relation} .\n",
-            f"{s} {STATUS} <{CIV[rel.status]}> .\n",
+            f"{subject} {relation} {obj} .\n"
+            f"{s} {A} {RELATIONSHIP} .\n"
+            f"{s} {SUBJECT} {subject} .\n"
+            f"{s} {OBJECT} {obj} .\n"
+            f"{s} {RELATION} {relation} .\n"
+            f"{s} {STATUS} {STATUS_VALUES[rel.status]} .\n"
         ]
         if rel.start:
-            out.append(f"{s} <{CIV.startDate}> {date_literal(rel.start)} .\n")
+            out.append(f"{s} {START_DATE} {date_literal(rel.start)} .\n")
         if rel.end:
-            out.append(f"{s} <{CIV.endDate}> {date_literal(rel.end)} .\n")
+            out.append(f"{s} {END_DATE} {date_literal(rel.end)} .\n")
         if rel.role is not None:
-            out.append(f"{s} <{CIV.role}> {literal(rel.role)} .\n")
+            out.append(f"{s} {ROLE} {literal(rel.role)} .\n")
         if rel.via:
-            out.append(f"{s} <{CIV.via}> {node(rel.via)} .\n")
+            out.append(f"{s} {VIA} {node(rel.via)} .\n")
         if rel.note is not None:
             out.append(f"{s} {NOTE} {literal(rel.note, 'en')} .\n")
         self.cite(s, rel.citations, out)
@@ -171,16 +181,16 @@ class TripleWriter:
             f"{s} <{QB}dataSet> {node(obs.dataset)} .\n",
             f"{s} <{QB}measureType> {iri(obs.measure.iri)} .\n",
             f"{s} {iri(obs.measure.iri)} {number_literal(obs.value)} .\n",
-            f"{s} <{CIV.period}> {period} .\n",
+            f"{s} {PERIOD} {period} .\n",
         ]
         for key, slug in sorted(obs.dimensions.items()):
             out.append(f"{s} {iri(self.model.dimensions[key].iri)} {node(slug)} .\n")
-        out.append(f"{s} <{CIV.unit}> {literal(obs.unit)} .\n")
+        out.append(f"{s} {UNIT} {literal(obs.unit)} .\n")
         if obs.rank is not None:
-            out.append(f"{s} <{CIV.rank}> {number_literal(obs.rank)} .\n")
+            out.append(f"{s} {RANK} {number_literal(obs.rank)} .\n")
         if obs.printed is not None:
-            out.append(f"{s} <{CIV.printedAs}> {literal(obs.printed)} .\n")
-        out.append(f"{s} {STATUS} <{CIV[obs.status]}> .\n")
+            out.append(f"{s} {PRINTED_AS} {literal(obs.printed)} .\n")
+        out.append(f"{s} {STATUS} {STATUS_VALUES[obs.status]} .\n")
         if obs.note is not None:
             out.append(f"{s} {NOTE} {literal(obs.note, 'en')} .\n")
         self.cite(s, obs.citations, out)
