@@ -115,3 +115,20 @@ def test_stats_counts_match_the_fixture(mini: CivicGraph) -> None:
     assert sum(stats["relationships"].values()) == 6
     assert stats["observations"] == 2
     assert stats["triples"] == len(mini.store)
+
+
+def test_the_background_load_stops_when_the_build_fails(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    from civicgraph.store import _BackgroundLoad
+
+    store = ox.Store(str(tmp_path / "oxigraph"))
+    with pytest.raises(RuntimeError, match="a check failed"), _BackgroundLoad(store) as loader:
+        loader.feed('<https://e.org/a> <https://e.org/p> "1" .\n' * 1000)
+        raise RuntimeError("a check failed")
+    assert not loader.thread.is_alive()
+    assert len(store) == 0
+    # the loader's own error reaches the build
+    with pytest.raises(SyntaxError), _BackgroundLoad(store) as loader:
+        loader.feed("this is not N-Triples\n")
+    assert len(store) == 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -497,12 +497,18 @@ def _printed_in(value: int | Decimal, printed: str | None, citations: list[Citat
 
 
 def read_records(
-    data_dir: Path, model: Model, finder: QuoteFinder, *, keep_raw: bool = True
+    data_dir: Path,
+    model: Model,
+    finder: QuoteFinder,
+    *,
+    keep_raw: bool = True,
+    on_file: Callable[[Records], None] | None = None,
 ) -> tuple[Records, list[RawRecord], list[Problem]]:
     """Read and type every record under `data_dir`, collecting every problem.
 
     Files are typed one at a time, so only one file's raw records are alive at once unless
-    `keep_raw` asks for all of them back.
+    `keep_raw` asks for all of them back. `on_file` sees each file's typed records as soon
+    as they are read (the build starts loading them while it reads the rest).
     """
     raws: list[RawRecord] = []
     problems: list[Problem] = []
@@ -512,6 +518,8 @@ def read_records(
         file_raws, file_problems = read_raw(kind, path)
         problems += file_problems
         typed = parser.parse(file_raws)
+        if on_file is not None:
+            on_file(typed)
         records.entities += typed.entities
         records.relationships += typed.relationships
         records.observations += typed.observations

@@ -196,18 +196,22 @@ class TripleWriter:
         self.cite(s, obs.citations, out)
         return out
 
+    def records(self, records: Records) -> Iterator[str]:
+        """Yield the records' N-Triples text, a record at a time."""
+        for entity in records.entities:
+            yield "".join(self.entity(entity))
+        for rel in records.relationships:
+            yield "".join(self.relationship(rel))
+        for obs in records.observations:
+            yield "".join(self.observation(obs))
+
 
 def ntriples(records: Records, sources: Iterable[SourceDocument], model: Model) -> Iterator[str]:
     """Yield the data graph as N-Triples text, a record's lines at a time."""
     writer = TripleWriter(model)
     for doc in sources:
         yield "".join(writer.source(doc))
-    for entity in records.entities:
-        yield "".join(writer.entity(entity))
-    for rel in records.relationships:
-        yield "".join(writer.relationship(rel))
-    for obs in records.observations:
-        yield "".join(writer.observation(obs))
+    yield from writer.records(records)
 
 
 def origins(records: Records) -> dict[str, Origin]:

@@ -33,10 +33,10 @@ import pyoxigraph as ox
 
 from civicgraph.config import Settings
 from civicgraph.errors import DataError, StoreError
-from civicgraph.ingest import data_files, read_records
+from civicgraph.ingest import Records, data_files, read_records
 from civicgraph.ontology import ONTOLOGY_FILE, SHAPES_FILE, Model, load_model
 from civicgraph.projcache import write_from_records
-from civicgraph.rdf import ntriples, origins
+from civicgraph.rdf import TripleWriter, ntriples, origins
 from civicgraph.sources import QuoteFinder, load_sources
 from civicgraph.validate import check_records, check_shapes, shape_sample
 from civicgraph.vocab import ONTOLOGY_GRAPH
@@ -104,23 +104,28 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
     model = load_model(settings.ontology_dir.resolve())
     progress("reading sources")
     sources, problems = load_sources(settings.data_dir / "sources")
-    progress("reading records")
-    records, _, record_problems = read_records(
-        settings.data_dir, model, QuoteFinder(sources), keep_raw=False
-    )
-    problems += record_problems
-    progress("checking references")
-    problems += check_records(records, model, sources)
-    if problems:
-        raise DataError(problems)
+    counts: dict[str, int] = {}
 
     def load(store: ox.Store, directory: Path) -> None:
-        # Oxigraph parses, sorts and writes its indexes in Rust without the GIL: this thread
-        # feeds it the text, then runs the SHACL check while it works.
-        progress("writing the store")
+        # Oxigraph parses, sorts and writes its indexes in Rust without the GIL, so this
+        # thread reads and checks the records while it loads them. Nothing is kept unless
+        # every check passes: the store is written aside, and dropped on any problem.
+        writer = TripleWriter(model)
         with _BackgroundLoad(store) as loader:
-            for chunk in _batched(ntriples(records, sources, model)):
-                loader.feed(chunk)
+            loader.feed("".join(chunk for doc in sources for chunk in writer.source(doc)))
+
+            def feed(typed: Records) -> None:
+                for chunk in _batched(writer.records(typed)):
+                    loader.feed(chunk)
+
+            progress("reading records and loading them")
+            records, _, record_problems = read_records(
+                settings.data_dir, model, QuoteFinder(sources), keep_raw=False, on_file=feed
+            )
+            progress("checking references")
+            all_problems = problems + record_problems + check_records(records, model, sources)
+            if all_problems:
+                raise DataError(all_problems)
             if shapes:
                 sample = shape_sample(records)
                 sampled = sample is not records
@@ -131,6 +136,11 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
                     raise DataError(shape_problems)
             progress("writing the projection and name index")
             write_from_records(directory, settings.ontology_dir, records)
+            counts.update(
+                entities=len(records.entities),
+                relationships=len(records.relationships),
+                observations=len(records.observations),
+            )
             progress("indexing the store")
         store.bulk_load(
             path=settings.ontology_dir / ONTOLOGY_FILE,
@@ -142,22 +152,12 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "fingerprint": data_fingerprint(settings),
         "data_dir": str(settings.data_dir.resolve()),
-        "entities": len(records.entities),
-        "relationships": len(records.relationships),
-        "observations": len(records.observations),
     }
-    path, quads = _write_aside(settings.store_dir, load, manifest)
-    return BuildReport(
-        path=path,
-        entities=len(records.entities),
-        relationships=len(records.relationships),
-        observations=len(records.observations),
-        quads=quads,
-        seconds=time.perf_counter() - started,
-    )
+    path, quads = _write_aside(settings.store_dir, load, manifest, counts)
+    return BuildReport(path=path, quads=quads, seconds=time.perf_counter() - started, **counts)
 
 
-def _batched(chunks: Iterator[str], size: int = 1 << 20) -> Iterator[bytes]:
+def _batched(chunks: Iterator[str], size: int = 1 << 20) -> Iterator[str]:
     """Join small text chunks into about `size` characters each: fewer hand-offs."""
     batch: list[str] = []
     length = 0
@@ -165,10 +165,10 @@ def _batched(chunks: Iterator[str], size: int = 1 << 20) -> Iterator[bytes]:
         batch.append(chunk)
         length += len(chunk)
         if length >= size:
-            yield "".join(batch).encode("utf-8")
+            yield "".join(batch)
             batch, length = [], 0
     if batch:
-        yield "".join(batch).encode("utf-8")
+        yield "".join(batch)
 
 
 class _QueueStream(io.RawIOBase):
@@ -178,6 +178,7 @@ class _QueueStream(io.RawIOBase):
         self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
         self.pending = memoryview(b"")
         self.ended = False
+        self.abandoned = False  # set by the feeder on error: the next read fails the load
 
     def readable(self) -> bool:
         return True
@@ -187,8 +188,10 @@ class _QueueStream(io.RawIOBase):
             if self.ended:
                 return 0
             chunk = self.queue.get()
+            self.ended = chunk is None
+            if self.abandoned:
+                raise OSError("the build was abandoned")
             if chunk is None:
-                self.ended = True
                 return 0
             self.pending = memoryview(chunk)
         size = min(len(buffer), len(self.pending))
@@ -218,19 +221,21 @@ class _BackgroundLoad:
             self.store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
         except BaseException as exc:  # raised again in the feeding thread
             self.error = exc
-            while self.stream.queue.get() is not None:  # drain, so the feeder never blocks
-                pass
+            while not self.stream.ended:  # drain, so the feeder never blocks
+                self.stream.ended = self.stream.queue.get() is None
 
     def __enter__(self) -> _BackgroundLoad:
         self.thread.start()
         return self
 
-    def feed(self, chunk: bytes) -> None:
+    def feed(self, text: str) -> None:
         if self.error is not None:
             raise self.error
-        self.stream.queue.put(chunk)
+        self.stream.queue.put(text.encode("utf-8"))
 
     def __exit__(self, *exc_info: object) -> None:
+        if exc_info[0] is not None:  # stop the loader at its next read rather than finish
+            self.stream.abandoned = True
         self.stream.queue.put(None)
         self.thread.join()
         if self.error is not None and exc_info[0] is None:
@@ -238,8 +243,15 @@ class _BackgroundLoad:
 
 
 def _write_aside(
-    store_dir: Path, load: Callable[[ox.Store, Path], None], manifest: dict[str, Any]
+    store_dir: Path,
+    load: Callable[[ox.Store, Path], None],
+    manifest: dict[str, Any],
+    counts: dict[str, int],
 ) -> tuple[Path, int]:
+    """Load a new build beside the current one, then point `current` at it.
+
+    `counts` is filled by `load` and goes into build.json with the number of quads.
+    """
     builds = store_dir / BUILDS
     builds.mkdir(parents=True, exist_ok=True)
     build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}-{time.time_ns()}"
@@ -255,7 +267,7 @@ def _write_aside(
         quads = len(store)
         del store
         (partial / "build.json").write_text(
-            json.dumps({**manifest, "triples": quads}, indent=2) + "\n"
+            json.dumps({**manifest, **counts, "triples": quads}, indent=2) + "\n"
         )
         final = builds / build_id
         partial.rename(final)
