@@ -1,7 +1,7 @@
 """Run the benchmark: civicgraph against the naive stack, at several sizes, in one run.
 
-    uv run python -m bench                       # N = 1k, 10k, 100k (the 100k run takes long)
-    uv run python -m bench --sizes 1000 10000    # a quicker run
+    uv run --group bench python -m bench         # N = 1k, 10k, 100k (the 100k run takes long)
+    uv run --group bench python -m bench --sizes 1000 10000    # a quicker run
     uv run python -m bench --sizes 200 --out /tmp/b --work /tmp/w   # the smoke test's run
 
 Each measurement runs in a fresh child process (so peak memory is the operation's own):

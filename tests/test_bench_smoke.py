@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -32,4 +33,7 @@ def test_the_bench_runs_at_200_and_writes_its_report(tmp_path: Path) -> None:
     assert json.loads((out / "results.json").read_text())["sizes"][0]["n"] == 200
     report = (out / "RESULTS.md").read_text()
     assert "| entity lookup: cited profile by id |" in report
-    assert (out / "scaling.png").read_bytes().startswith(b"\x89PNG")
+    if importlib.util.find_spec("matplotlib"):  # the `bench` dependency group
+        assert (out / "scaling.png").read_bytes().startswith(b"\x89PNG")
+    else:  # the default environment: the report is written, the plot left out
+        assert not (out / "scaling.png").exists()
