@@ -1,20 +1,28 @@
 """Shared pieces of the explorer's pages: the cached graph, escaping, pickers, citations.
 
 Every page reads the store through the civicgraph Python API only. Expensive things are
-cached once for all sessions: the opened graph (`st.cache_resource`, keyed by the build, so a
-rebuild is picked up on the next rerun), filtered views, and scores and drawings
-(`st.cache_data`, which hands each session its own copy).
+computed once for all sessions and threads of the server (`shared`, keyed by the build, so
+a rebuild is picked up on the next rerun): the opened graph, filtered views, scores and the
+Network page's drawings. `warm` computes the Network page's default view as the server
+starts (app/serve.py), so a fresh server's first visitor does not wait for it. Small
+per-page answers use `st.cache_data`, which hands each session its own copy.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
-from typing import Any, NamedTuple
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from functools import wraps
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 import streamlit as st
 
 from civicgraph.api import CivicGraph
 from civicgraph.errors import CivicGraphError, NotFoundError
+from civicgraph.viz import neighbourhood, network_html, pick_nodes
 
 PAGES = {
     "network": "pages/network.py",
@@ -27,6 +35,54 @@ PAGES = {
 }
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 BIG = 2_000  # entities; past this, slow metrics are sampled or not offered
+# vis-network, served once from app/static/ (see app/.streamlit/config.toml) rather than
+# inlined in every drawing; relative, so it resolves under any server.baseUrlPath
+VIS_NETWORK = "app/static/vis-network.min.js"
+TOP = 100  # entities the Network page draws until the reader asks for more or fewer
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
+
+
+def shared(max_entries: int) -> Callable[[Callable[Params, Result]], Callable[Params, Result]]:
+    """Keep a function's last `max_entries` results for every session and thread; a caller
+    asking for a value that another is computing waits for it rather than computing it
+    again (the warm-up and a first visitor must not both score the graph on two cores).
+    Results are shared, never copied: callers must not change them."""
+
+    def wrap(func: Callable[Params, Result]) -> Callable[Params, Result]:
+        results: OrderedDict[Hashable, Any] = OrderedDict()
+        pending: dict[Hashable, threading.Lock] = {}
+        guard = threading.Lock()
+        signature = inspect.signature(func)
+
+        @wraps(func)
+        def cached(*args: Params.args, **kwargs: Params.kwargs) -> Result:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()  # f(v) and f(v, default) are one value
+            key = tuple(bound.arguments.values())
+            with guard:
+                if key in results:
+                    results.move_to_end(key)
+                    return results[key]  # type: ignore[no-any-return]
+                lock = pending.setdefault(key, threading.Lock())
+            with lock:
+                with guard:
+                    if key in results:
+                        return results[key]  # type: ignore[no-any-return]
+                try:
+                    value = func(*args, **kwargs)
+                finally:
+                    with guard:
+                        pending.pop(key, None)
+                with guard:
+                    results[key] = value
+                    while len(results) > max_entries:
+                        results.popitem(last=False)
+            return value
+
+        return cached
+
+    return wrap
 
 
 def md(text: object) -> str:
@@ -34,9 +90,9 @@ def md(text: object) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
-@st.cache_resource(show_spinner="Opening the graph…", max_entries=4)
+@shared(max_entries=4)
 def open_graph(version: str) -> CivicGraph:
-    """Open a build once for all sessions, its name index and projection ready."""
+    """Open a build once for all sessions, its projection and views ready."""
     graph = CivicGraph.open()
     graph.views  # noqa: B018 - build the projection and its views once for every session
     return graph
@@ -46,7 +102,8 @@ def current() -> tuple[CivicGraph, str]:
     """Return the graph and its version, or show why it cannot be opened and stop."""
     try:
         version = CivicGraph.current_version()
-        return open_graph(version), version
+        with st.spinner("Opening the graph…"):
+            return open_graph(version), version
     except CivicGraphError as exc:
         st.error(f"Cannot open the graph: {exc}")
         st.stop()
@@ -70,14 +127,17 @@ class Keep(NamedTuple):
         )
 
 
-@st.cache_resource(max_entries=16)
+EVERYTHING = Keep()
+
+
+@shared(max_entries=16)
 def view_for(version: str, keep: Keep) -> Any:
     """Return the filtered views of the projection (shared, never modified)."""
     graph = open_graph(version)
     return graph.view(keep.apply(graph))
 
 
-@st.cache_data(show_spinner="Scoring entities…", max_entries=64)
+@shared(max_entries=64)
 def scores_for(version: str, keep: Keep, metric: str) -> dict[str, float]:
     """Score every entity of a filtered graph by a centrality metric."""
     graph = open_graph(version)
@@ -85,6 +145,82 @@ def scores_for(version: str, keep: Keep, metric: str) -> dict[str, float]:
     sample = 300 if metric == "betweenness" and count > BIG else None
     ranked = graph.centrality(metric, top=count, sample=sample, keep=keep.apply(graph))
     return {row["id"]: row["score"] for row in ranked["results"]}
+
+
+@shared(max_entries=8)
+def network_choices(version: str) -> dict[str, Any]:
+    """Return what the Network page's filters offer: types, relations, statuses, years,
+    movements (id -> label, by label)."""
+    projection = open_graph(version).projection
+    types = sorted({t for _, data in projection.nodes(data=True) for t in data["types"]})
+    relations = sorted({data["predicate"] for _, _, data in projection.edges(data=True)})
+    statuses = sorted({data["status"] for _, _, data in projection.edges(data=True)})
+    years = sorted(
+        int(str(data[k])[:4])
+        for _, _, data in projection.edges(data=True)
+        for k in ("start", "end")
+        if data.get(k)
+    )
+    movements = {
+        n: data["label"] for n, data in projection.nodes(data=True) if "Movement" in data["types"]
+    }
+    return {
+        "types": types,
+        "relations": relations,
+        "statuses": statuses,
+        "years": (years[0], years[-1]) if years else None,
+        "movements": dict(sorted(movements.items(), key=lambda m: (m[1].casefold(), m[0]))),
+    }
+
+
+@shared(max_entries=64)
+def network_drawing(
+    version: str,
+    keep: Keep = EVERYTHING,
+    metric: str = "pagerank",
+    top: int = TOP,
+    focus: str | None = None,
+    depth: int = 1,
+    expanded: tuple[str, ...] = (),
+    movements: tuple[str, ...] = (),
+    physics: bool = False,
+) -> tuple[str, tuple[str, ...], int]:
+    """Return the page drawing the chosen part of the graph, what it shows, and of how many
+    entities (the defaults are the Network page's first view)."""
+    views = view_for(version, keep)
+    shown_graph = views.graph
+    if movements:
+        around = {n for m in movements for n in neighbourhood(shown_graph, m, 1)}
+        shown_graph = shown_graph.subgraph(around)
+    scores = scores_for(version, keep, metric)
+    if focus is not None and focus not in shown_graph:
+        focus = None
+    nodes = pick_nodes(
+        shown_graph, scores, top=top, focus=focus, depth=depth, expanded=expanded, limit=400
+    )
+    page = network_html(
+        shown_graph,
+        open_graph(version).model,
+        nodes=nodes,
+        focus=focus,
+        scores=scores,
+        score_name=metric,
+        profile_page="profile",
+        physics=physics,
+        height="640px",
+        library_url=VIS_NETWORK,
+    )
+    return page, tuple(nodes), shown_graph.number_of_nodes()
+
+
+def warm() -> None:
+    """Open the current build and draw the Network page's first view (run by app/serve.py
+    as the server starts, so a fresh server's first visitor finds them done)."""
+    version = CivicGraph.current_version()
+    graph = open_graph(version)
+    graph.names  # noqa: B018 - the name index: labels and search
+    network_choices(version)
+    network_drawing(version)
 
 
 @st.cache_data(max_entries=8)

@@ -25,18 +25,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from bench.chromium import ARGS, CHROMIUM
+
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DRAWN = "body[data-ready=true]"
 
 

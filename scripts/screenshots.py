@@ -21,17 +21,9 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(REPO))  # run as a file: the repository's bench package is beside it
+from bench.chromium import ARGS, CHROMIUM  # noqa: E402
+
 # (file name, page and query, what to do on the page before the picture)
 PAGES = [
     ("network", "", None),

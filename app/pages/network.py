@@ -8,83 +8,22 @@ import streamlit as st
 from explorer import (
     BIG,
     PAGES,
+    TOP,
     Keep,
     current,
     entity_labels,
     md,
     metrics_for,
-    open_graph,
+    network_choices,
+    network_drawing,
     profile_link,
-    scores_for,
     show_error,
-    view_for,
 )
 
 from civicgraph.errors import CivicGraphError
-from civicgraph.viz import FAMILY_COLOURS, neighbourhood, network_html, pick_nodes
+from civicgraph.viz import FAMILY_COLOURS
 
 graph, version = current()
-
-
-@st.cache_data(max_entries=8)
-def choices(version: str) -> dict[str, Any]:
-    """Return what the filters offer: types, relations, statuses, years, movements."""
-    projection = open_graph(version).projection
-    types = sorted({t for _, data in projection.nodes(data=True) for t in data["types"]})
-    relations = sorted({data["predicate"] for _, _, data in projection.edges(data=True)})
-    statuses = sorted({data["status"] for _, _, data in projection.edges(data=True)})
-    years = sorted(
-        int(str(data[k])[:4])
-        for _, _, data in projection.edges(data=True)
-        for k in ("start", "end")
-        if data.get(k)
-    )
-    movements = [n for n, data in projection.nodes(data=True) if "Movement" in data["types"]]
-    return {
-        "types": types,
-        "relations": relations,
-        "statuses": statuses,
-        "years": (years[0], years[-1]) if years else None,
-        "movements": sorted(movements, key=lambda n: projection.nodes[n]["label"].casefold()),
-    }
-
-
-@st.cache_data(show_spinner="Drawing the network…", max_entries=64)
-def draw(
-    version: str,
-    keep: Keep,
-    metric: str,
-    top: int,
-    focus: str | None,
-    depth: int,
-    expanded: tuple[str, ...],
-    movements: tuple[str, ...],
-    physics: bool,
-) -> tuple[str, list[str], int]:
-    """Return the page drawing the chosen part of the graph, what it shows, and of how many."""
-    views = view_for(version, keep)
-    shown_graph = views.graph
-    if movements:
-        around = {n for m in movements for n in neighbourhood(shown_graph, m, 1)}
-        shown_graph = shown_graph.subgraph(around)
-    scores = scores_for(version, keep, metric)
-    if focus is not None and focus not in shown_graph:
-        focus = None
-    nodes = pick_nodes(
-        shown_graph, scores, top=top, focus=focus, depth=depth, expanded=expanded, limit=400
-    )
-    page = network_html(
-        shown_graph,
-        open_graph(version).model,
-        nodes=nodes,
-        focus=focus,
-        scores=scores,
-        score_name=metric,
-        profile_page="profile",
-        physics=physics,
-        height="640px",
-    )
-    return page, nodes, shown_graph.number_of_nodes()
 
 
 def sidebar(options: dict[str, Any]) -> dict[str, Any]:
@@ -115,14 +54,16 @@ def sidebar(options: dict[str, Any]) -> dict[str, Any]:
         else:
             depth = 1
         metric = st.selectbox("Size and rank by", metrics_for(graph))
-        top = st.slider("Entities shown (at most)", 20, 400, 100, step=10)
+        top = st.slider("Entities shown (at most)", 20, 400, TOP, step=10)
         physics = st.toggle("Let the layout settle (physics)", False, disabled=top > 300)
         with st.expander("Filters", expanded=False):
             types = st.multiselect("Types", options["types"])
             relations = st.multiselect("Relationship types", options["relations"])
             statuses = st.multiselect("Claim status", options["statuses"])
             movements = st.multiselect(
-                "Around movements", options["movements"], format_func=labels.__getitem__
+                "Around movements",
+                list(options["movements"]),
+                format_func=options["movements"].__getitem__,
             )
             between = None
             if options["years"] and options["years"][0] < options["years"][1]:
@@ -146,21 +87,22 @@ def main() -> None:
         "Civic responses to crime and violence in Mexico — every relationship cites the words "
         "that support it. Click a node to open its profile."
     )
-    wanted = sidebar(choices(version))
+    wanted = sidebar(network_choices(version))
     labels = entity_labels(version)
     expanded: list[str] = st.session_state.setdefault("expanded", [])
     try:
-        page, nodes, total = draw(
-            version,
-            wanted["keep"],
-            wanted["metric"],
-            wanted["top"],
-            wanted["focus"],
-            wanted["depth"],
-            tuple(expanded),
-            wanted["movements"],
-            wanted["physics"],
-        )
+        with st.spinner("Drawing the network…"):
+            page, nodes, total = network_drawing(
+                version,
+                wanted["keep"],
+                wanted["metric"],
+                wanted["top"],
+                wanted["focus"],
+                wanted["depth"],
+                tuple(expanded),
+                wanted["movements"],
+                wanted["physics"],
+            )
     except CivicGraphError as exc:
         show_error(exc)
         st.stop()
@@ -191,7 +133,7 @@ def main() -> None:
     with right:
         pick = st.selectbox(
             "Expand the neighbours of",
-            nodes,
+            list(nodes),
             index=None,
             format_func=labels.__getitem__,
             placeholder="an entity shown",

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 from explorer import (
+    VIS_NETWORK,
     Keep,
     cite,
     current,
@@ -73,6 +74,7 @@ def drawing(version: str, found: dict[str, Any]) -> str:
         positions=path_positions(found),
         profile_page="profile",
         height="380px",
+        library_url=VIS_NETWORK,
     )
 
 

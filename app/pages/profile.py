@@ -9,6 +9,7 @@ import altair as alt
 import streamlit as st
 from explorer import (
     PAGES,
+    VIS_NETWORK,
     cite,
     current,
     entity_labels,
@@ -38,6 +39,7 @@ def ego_network(version: str, entity_id: str) -> str:
         focus=entity_id,
         profile_page="profile",
         height="420px",
+        library_url=VIS_NETWORK,
     )
 
 

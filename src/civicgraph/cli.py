@@ -248,8 +248,8 @@ def explore(
     script = settings.app_dir / "Home.py"
     command = [
         sys.executable,
-        "-m",
-        "streamlit",
+        # `streamlit run`, with the Network page's first view computed as the server starts
+        str(settings.app_dir / "serve.py"),
         "run",
         str(script),
         "--server.port",

@@ -1,21 +1,26 @@
-"""Draw part of the projection as an interactive pyvis network, with a precomputed layout.
+"""Draw part of the projection as an interactive vis-network page, with a precomputed layout.
 
-Text from the data never reaches the page as markup. Labels are drawn on a canvas and
-embedded with Jinja's `tojson` (which escapes `<`, `>` and `&`); tooltips are not given to
-pyvis as `title` strings (pyvis switches to an innerHTML popup when a title contains
-"href") but as a `tip` field that a small script turns into an element with `textContent`.
+Text from the data never reaches the page as markup. Nodes and edges are embedded as JSON
+with `<`, `>` and `&` escaped, labels are drawn on a canvas, and tooltips are not given to
+vis-network as `title` strings (which it would show as HTML) but as a `tip` field that a
+small script turns into an element with `textContent`.
 
 Large graphs are never drawn whole: `pick_nodes` chooses the top entities by a score, or a
 focus entity's neighbourhood, and positions are computed here so the browser does no
-physics past a few hundred nodes.
+physics past a few hundred nodes. The page is the one pyvis would write, less what it
+does not need; vis-network itself is inlined, or fetched from a URL the explorer serves.
 """
 
 from __future__ import annotations
 
+import html
+import importlib.util
 import json
 import math
 import re
 from collections.abc import Collection, Iterable, Mapping
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -38,21 +43,40 @@ FAMILY_COLOURS = {
 OTHER_COLOUR = "#cccccc"
 PHYSICS_UNTIL = 300  # nodes; past this the browser only draws the precomputed layout
 LABELLED_EDGES_UNTIL = 60  # edge labels only where they stay readable
-# pyvis's template links Bootstrap from a CDN even when vis-network is inlined; the page
-# needs neither it nor the network (the explorer must work offline).
-REMOTE_ASSET = re.compile(
-    r"<(?:script|link)\b[^>]*(?:src|href)=\"https?://[^\"]*\"[^>]*>(?:</script>)?"
-)
-# vis-network's stylesheet is 220 kB, mostly images for editing tools the page does not
+# vis-network as pyvis ships it (the explorer serves the same file from app/static/).
+VIS_VERSION = "9.1.2"
+VIS_SCRIPT = Path("templates", "lib", f"vis-{VIS_VERSION}", "vis-network.min.js")
+HEIGHT = re.compile(r"\d+(?:\.\d+)?(?:px|%|vh|em)")
+# vis-network's own stylesheet is 220 kB, mostly images for editing tools the page does not
 # show; the tooltip is the only part it needs.
-VIS_STYLESHEET = re.compile(r"<style[^>]*>\s*\.vis-overlay\{.*?</style>", re.S)
 TOOLTIP_STYLE = (
     "<style>.vis-tooltip{position:absolute;visibility:hidden;padding:5px 8px;"
     "white-space:nowrap;font-family:sans-serif;font-size:13px;color:#222;"
     "background:#f8f8f4;border:1px solid #999;border-radius:4px;"
     "box-shadow:2px 2px 8px rgba(0,0,0,.2);pointer-events:none;z-index:5}</style>"
 )
-# Runs after pyvis's drawGraph(): tooltips as text, and a click on a node opens its profile
+# The page pyvis would write for this use, less what it does not need (Bootstrap from a
+# CDN, its select and filter menus, its loading bar): the drawing must work offline.
+PAGE = """<html>
+<head>
+<meta charset="utf-8">
+%(library)s
+<style>#mynetwork{width:100%%;height:%(height)s;border:1px solid lightgray;position:relative;
+float:left;background-color:#ffffff}</style>
+%(tooltip)s
+</head>
+<body>
+<div class="card" style="width: 100%%"><div id="mynetwork" class="card-body"></div></div>
+<script type="text/javascript">
+var nodes = new vis.DataSet(%(nodes)s);
+var edges = new vis.DataSet(%(edges)s);
+var network = new vis.Network(
+  document.getElementById("mynetwork"), {nodes: nodes, edges: edges}, %(options)s);
+</script>
+%(script)s</body>
+</html>
+"""
+# Runs once the network exists: tooltips as text, and a click on a node opens its profile
 # in the top window (the iframe's sandbox forbids navigating the top directly, but a link
 # clicked in the parent document may; a new tab is the fallback).
 SCRIPT = """<script type="text/javascript">
@@ -209,6 +233,27 @@ def _sizes(graph: nx.MultiDiGraph[str], scores: Mapping[str, float] | None) -> d
     return {n: 10 + 30 * math.sqrt(max(values.get(n, 0.0), 0.0) / top) for n in graph.nodes}
 
 
+def vis_library() -> Path:
+    """Return vis-network's script file, found in pyvis's package without importing pyvis
+    (its import pulls in IPython, half a second the explorer need not spend)."""
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("pyvis, which ships vis-network, is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / VIS_SCRIPT
+
+
+@cache
+def _inline_library() -> str:
+    return f"<script>{vis_library().read_text(encoding='utf-8')}</script>"
+
+
+def _script_json(value: object) -> str:
+    """Write JSON that is safe inside a <script> element: `<`, `>` and `&` as escapes, so
+    text from the data can never close the element or start markup."""
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def network_html(
     graph: nx.MultiDiGraph[str],
     model: Model,
@@ -222,21 +267,24 @@ def network_html(
     profile_page: str | None = None,
     physics: bool = False,
     height: str = "620px",
+    library_url: str | None = None,
 ) -> str:
-    """Return a self-contained HTML page (vis-network inlined) drawing part of the graph.
+    """Return an HTML page drawing part of the graph with vis-network.
 
     `nodes` says what to draw (else the focus and top entities by degree, `max_nodes` of
     them); `scores` size the nodes (else degree); `profile_page` is the page a click on a
-    node opens with `?entity=<id>`.
+    node opens with `?entity=<id>`. The page is self-contained (vis-network inlined, 470 kB)
+    unless `library_url` names where the browser can fetch vis-network instead, once, for
+    every drawing.
     """
-    from pyvis.network import Network
-
+    if not HEIGHT.fullmatch(height):
+        raise ValueError(f"not a CSS height: {height!r}")
     keep = set(nodes) if nodes is not None else focus_subgraph(graph, max_nodes, focus)
     shown = graph.subgraph(keep)
     if positions is None or not keep <= set(positions):
         positions = layout(nx.Graph(shown.to_undirected()))
     sizes = _sizes(shown, scores)
-    net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
+    drawn_nodes: list[dict[str, Any]] = []
     for node in sorted(shown.nodes):
         data: dict[str, Any] = shown.nodes[node]
         types = data["types"]
@@ -245,37 +293,56 @@ def network_html(
             measure = f"{score_name} {scores.get(node, 0.0):.4g}"
         else:
             measure = f"{graph.degree(node)} relationships"
-        net.add_node(
-            node,
-            label=data["label"],
-            tip=f"{data['label']}\n{', '.join(types)}\n{measure}",
-            color=FAMILY_COLOURS.get(family(model, types), OTHER_COLOUR),
-            size=sizes[node],
-            font={"size": round(12 + sizes[node] / 2)},  # bigger entities, bigger names
-            x=x,
-            y=y,
-            borderWidth=4 if node == focus else 1,
+        drawn_nodes.append(
+            {
+                "id": node,
+                "label": data["label"],
+                "tip": f"{data['label']}\n{', '.join(types)}\n{measure}",
+                "color": FAMILY_COLOURS.get(family(model, types), OTHER_COLOUR),
+                "shape": "dot",
+                "size": sizes[node],
+                "font": {"size": round(12 + sizes[node] / 2)},  # bigger entities, bigger names
+                "x": x,
+                "y": y,
+                "borderWidth": 4 if node == focus else 1,
+            }
         )
     labelled = shown.number_of_edges() <= LABELLED_EDGES_UNTIL
     parallel: dict[frozenset[str], int] = {}
+    drawn_edges: list[dict[str, Any]] = []
     for source, target, edge in shown.edges(data=True):
         # bend each further relationship between the same two entities a little more
         pair = frozenset((source, target))
         parallel[pair] = parallel.get(pair, -1) + 1
         bend = {"type": "curvedCW", "roundness": 0.2 * parallel[pair]}
         when = "–".join(str(edge[k]) for k in ("start", "end") if edge.get(k))
-        extra = {"label": edge["predicate"]} if labelled else {}
-        net.add_edge(
-            source,
-            target,
-            tip=f"{edge['predicate']} ({edge['status']})" + (f" {when}" if when else ""),
-            arrows="to",
-            dashes=edge["status"] not in ("reported", "confirmed"),
-            smooth=bend if parallel[pair] else False,
-            **extra,
+        drawn_edges.append(
+            {
+                "from": source,
+                "to": target,
+                "tip": f"{edge['predicate']} ({edge['status']})" + (f" {when}" if when else ""),
+                "arrows": "to",
+                "dashes": edge["status"] not in ("reported", "confirmed"),
+                "smooth": bend if parallel[pair] else False,
+                **({"label": edge["predicate"]} if labelled else {}),
+            }
         )
-    net.toggle_physics(physics and shown.number_of_nodes() <= PHYSICS_UNTIL)
-    page = REMOTE_ASSET.sub("", str(net.generate_html(notebook=False)))
-    page = VIS_STYLESHEET.sub(lambda _: TOOLTIP_STYLE, page, count=1)
-    script = SCRIPT % {"profile": json.dumps(profile_page).replace("<", "\\u003c")}
-    return page.replace("</body>", script + "</body>", 1)
+    moving = physics and shown.number_of_nodes() <= PHYSICS_UNTIL
+    options = {
+        "physics": {"enabled": moving, "stabilization": {"enabled": True, "fit": True}},
+        "edges": {"color": {"inherit": True}, "smooth": {"enabled": True, "type": "dynamic"}},
+        "interaction": {"dragNodes": True, "hideEdgesOnDrag": False, "hideNodesOnDrag": False},
+    }
+    if library_url is None:
+        library = _inline_library()
+    else:
+        library = f'<script src="{html.escape(library_url)}"></script>'
+    return PAGE % {
+        "library": library,
+        "height": height,
+        "tooltip": TOOLTIP_STYLE,
+        "nodes": _script_json(drawn_nodes),
+        "edges": _script_json(drawn_edges),
+        "options": _script_json(options),
+        "script": SCRIPT % {"profile": _script_json(profile_page)},
+    }

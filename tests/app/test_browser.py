@@ -14,23 +14,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from bench.chromium import ARGS, CHROMIUM
 from tests.app.conftest import Explorer
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+        not Path(CHROMIUM).exists(), reason=f"needs Debian's chromium at {CHROMIUM}"
     ),
 ]
 
@@ -38,7 +28,7 @@ pytestmark = [
 @pytest.fixture
 def page() -> Iterator[Page]:
     with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         tab = browser.new_page(viewport={"width": 1400, "height": 1000})
         errors: list[str] = []
         tab.on("pageerror", lambda error: errors.append(str(error)))

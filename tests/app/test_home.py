@@ -79,5 +79,8 @@ def test_explore_command_builds_and_serves(
     server = explorer(tmp_path / "store")
     with urllib.request.urlopen(server.url) as reply:
         assert reply.status == 200
+    # the drawings' library, served once from app/static/
+    with urllib.request.urlopen(f"{server.url}app/static/vis-network.min.js") as reply:
+        assert reply.status == 200 and b"vis-network" in reply.read(2_000)
     assert (tmp_path / "store" / "current").is_symlink()
     assert f"http://localhost:{server.port}" in server.stop()
