@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import io
 import json
 import os
-import queue
 import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,6 +120,7 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
             records, _, record_problems = read_records(
                 settings.data_dir, model, QuoteFinder(sources), keep_raw=False, on_file=feed
             )
+            loader.end()  # the checks below run while Oxigraph indexes; a problem drops it all
             progress("checking references")
             all_problems = problems + record_problems + check_records(records, model, sources)
             if all_problems:
@@ -171,72 +170,58 @@ def _batched(chunks: Iterator[str], size: int = 1 << 20) -> Iterator[str]:
         yield "".join(batch)
 
 
-class _QueueStream(io.RawIOBase):
-    """A readable byte stream fed from another thread; `None` in the queue ends it."""
-
-    def __init__(self) -> None:
-        self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
-        self.pending = memoryview(b"")
-        self.ended = False
-        self.abandoned = False  # set by the feeder on error: the next read fails the load
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while not self.pending:
-            if self.ended:
-                return 0
-            chunk = self.queue.get()
-            self.ended = chunk is None
-            if self.abandoned:
-                raise OSError("the build was abandoned")
-            if chunk is None:
-                return 0
-            self.pending = memoryview(chunk)
-        size = min(len(buffer), len(self.pending))
-        buffer[:size] = self.pending[:size]
-        self.pending = self.pending[size:]
-        return size
-
-
 class _BackgroundLoad:
-    """Run Oxigraph's bulk loader on a thread, reading the N-Triples bytes given to `feed`.
+    """Run Oxigraph's bulk loader on a thread, reading the N-Triples text given to `feed`.
 
-    The data goes to the default graph: Oxigraph keeps three indexes for it against six for
-    a named graph, which halves the loader's work (the ontology keeps its named graph).
-    Leaving the block waits for the loader; an error on either side is raised there.
+    The text goes through an OS pipe that the loader opens by path: given a path, pyoxigraph
+    releases the GIL for the whole load, so the thread that feeds it keeps working in
+    Python (given a Python file object it would hold the GIL while parsing, and the two
+    would take turns). The data goes to the default graph: Oxigraph keeps three indexes for
+    it against six for a named graph, which halves the loader's work (the ontology keeps
+    its named graph). Leaving the block waits for the loader; an error on either side is
+    raised there, and the feeder's error cuts the load short.
     """
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
-        self.stream = _QueueStream()
         self.error: BaseException | None = None
+        read_end, write_end = os.pipe()
+        self.read_end = read_end
+        self.sink = os.fdopen(write_end, "wb", buffering=1 << 20)
         self.thread = threading.Thread(target=self._run, name="bulk-load", daemon=True)
 
     def _run(self) -> None:
         try:
             # lenient: the IRIs are made of checked slugs and ontology terms, literals by JSON
-            data = io.BufferedReader(self.stream, 1 << 20)
-            self.store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            self.store.bulk_load(
+                path=f"/dev/fd/{self.read_end}", format=ox.RdfFormat.N_TRIPLES, lenient=True
+            )
         except BaseException as exc:  # raised again in the feeding thread
             self.error = exc
-            while not self.stream.ended:  # drain, so the feeder never blocks
-                self.stream.ended = self.stream.queue.get() is None
+        finally:
+            os.close(self.read_end)  # a feeder still writing gets a broken pipe
 
     def __enter__(self) -> _BackgroundLoad:
         self.thread.start()
         return self
 
     def feed(self, text: str) -> None:
-        if self.error is not None:
-            raise self.error
-        self.stream.queue.put(text.encode("utf-8"))
+        try:
+            self.sink.write(text.encode("utf-8"))
+        except BrokenPipeError:  # the loader stopped: say why
+            self.thread.join()
+            raise self.error or StoreError("the bulk loader stopped early") from None
+
+    def end(self) -> None:
+        """Say the input is complete: the loader sorts and writes its last batch meanwhile."""
+        with suppress(BrokenPipeError):  # the loader may have stopped already
+            self.sink.close()
 
     def __exit__(self, *exc_info: object) -> None:
-        if exc_info[0] is not None:  # stop the loader at its next read rather than finish
-            self.stream.abandoned = True
-        self.stream.queue.put(None)
+        with suppress(BrokenPipeError):
+            if exc_info[0] is not None and not self.sink.closed:  # end the load in error
+                self.sink.write(b"\n<abandoned>\n")  # not N-Triples
+            self.sink.close()
         self.thread.join()
         if self.error is not None and exc_info[0] is None:
             raise self.error
