@@ -29,7 +29,6 @@ from civicgraph import entities, project
 from civicgraph.entities import EntitySummary, NameIndex
 from civicgraph.ingest import Records
 from civicgraph.ontology import ONTOLOGY_FILE, Model
-from civicgraph.project import Edge
 
 if TYPE_CHECKING:
     Graph = nx.MultiDiGraph[str]
@@ -84,21 +83,15 @@ def write_from_records(build_dir: Path, ontology_dir: Path, records: Records) ->
     `NameIndex.from_store` would read back from its store (a test holds them equal)."""
     ordered = sorted(records.entities, key=lambda e: e.id)
     nodes = [[e.id, e.label, sorted(e.types)] for e in ordered]
-    edges = []
-    for rel in sorted(records.relationships, key=lambda r: r.id):
-        edge = Edge(
-            id=rel.id,
-            source=rel.subject,
-            target=rel.object,
-            predicate=rel.relation.key,
-            edge_type=rel.relation.edge_type,
-            status=rel.status,
-            role=rel.role,
-            start=rel.start,
-            end=rel.end,
-            citations=len({c.slug for c in rel.citations}),
-        )
-        edges.append(_edge_row(edge.source, edge.target, edge.attributes()))
+    # the rows `_dump` writes for the Edge `project` makes of each relationship node
+    edges = [
+        [
+            *(rel.subject, rel.object, rel.id, rel.relation.key, rel.relation.edge_type),
+            *(rel.status, rel.role, rel.start or None, rel.end or None),
+            len({citation.slug for citation in rel.citations}),
+        ]
+        for rel in sorted(records.relationships, key=lambda r: r.id)
+    ]
     _write(cache_file(build_dir, ontology_dir), {"nodes": nodes, "edges": edges})
     names = [[e.id, e.label, e.label_es, sorted(e.types), sorted(set(e.aliases))] for e in ordered]
     _write(names_file(build_dir, ontology_dir), {"entities": names})
