@@ -79,11 +79,16 @@ def to_igraph(graph: nx.Graph[str]) -> tuple[Any, list[str], list[float]]:
     index = {node: i for i, node in enumerate(nodes)}
     edges: list[tuple[int, int]] = []
     weights: list[float] = []
-    weight: Any
-    for a, b, weight in graph.edges(data="weight"):  # one pass over the edges
-        edges.append((index[a], index[b]))
-        weights.append(float(weight))
-    return ig.Graph(n=len(nodes), edges=edges, directed=graph.is_directed()), nodes, weights
+    directed = graph.is_directed()
+    # the raw adjacency dicts: several times faster than graph.edges(data=...) at 100k
+    for a, neighbours in graph.adjacency():
+        i = index[a]
+        for b, data in neighbours.items():
+            j = index[b]
+            if directed or i <= j:  # an undirected edge is listed at both ends
+                edges.append((i, j))
+                weights.append(float(data["weight"]))
+    return ig.Graph(n=len(nodes), edges=edges, directed=directed), nodes, weights
 
 
 def _igraph_scores(
