@@ -156,3 +156,40 @@ def test_labels_and_types_come_only_from_the_ontologys_whitelist(chapter: CivicG
     hostile = replace(person, node_label="Person`) DETACH DELETE n //")
     with pytest.raises(StoreError):
         labels_for(Model(classes={"Person": hostile}), ["Person"])
+
+
+def test_rows_are_kept_beside_the_build_and_their_names_checked_again(
+    mini_store: Any, mini: CivicGraph
+) -> None:
+    from civicgraph.bolt import _projection_rows, _rows_file
+
+    kept = _rows_file(mini)
+    kept.unlink(missing_ok=True)
+    computed = projection_rows(mini)
+    assert kept.exists()
+    assert projection_rows(mini) == computed == _projection_rows(mini)
+    # a kept file is data: a label it names must still be the ontology's
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    data["nodes"][0][0] = ["Entity", "Person`) DETACH DELETE n //"]
+    kept.write_text(json.dumps(data), encoding="utf-8")
+    try:
+        with pytest.raises(StoreError):
+            projection_rows(mini)
+    finally:
+        kept.unlink()
+
+
+def test_the_embedded_load_keeps_a_hostile_name_verbatim(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    from tests.test_push import HOSTILE, hostile_store
+
+    store = hostile_store.__wrapped__(tmp_path_factory)  # type: ignore[attr-defined]
+    query = "MATCH (n:Entity {id: 'hostile-name'}) RETURN n.label AS label, n.aliases AS aliases"
+    command = civicgraph_command("cypher", query, "--json", "--store", str(store))
+    env = {k: v for k, v in os.environ.items() if k != "CIVICGRAPH_BOLT_URI"}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    (row,) = json.loads(done.stdout)["rows"]
+    assert row["label"] == HOSTILE
+    assert "`}) DETACH DELETE n //" in row["aliases"]

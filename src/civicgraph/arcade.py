@@ -3,16 +3,32 @@
 PyPI `arcadedb-embedded` bundles the engine and a JRE. The JVM starts once per process, with
 ArcadeDB's logging sent to a file (it writes to stdout and ./log/ by default) and with
 `-Xrs`, so SIGTERM and Ctrl-C reach Python and the server is stopped cleanly.
+
+`EmbeddedBolt.start_loaded` starts the server on a second thread while the projection's rows
+are read, then writes them straight into the database through the JVM (`arcade_load`),
+not through Bolt: a 10k-entity graph loads in seconds instead of a minute.
 """
 
 from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from civicgraph.bolt import DEFAULT_DATABASE, DEFAULT_PASSWORD, DEFAULT_USER, BoltTarget
+from civicgraph.bolt import (
+    DEFAULT_DATABASE,
+    DEFAULT_PASSWORD,
+    DEFAULT_USER,
+    BoltTarget,
+    GraphRows,
+    LoadReport,
+    Progress,
+    gc_paused,
+    quiet,
+)
 from civicgraph.errors import StoreError
 
 
@@ -57,6 +73,14 @@ def _start_jvm(root: Path) -> None:
     finally:
         os.dup2(saved, 2)
         os.close(saved)
+
+
+def jpype_errors() -> tuple[type[BaseException], ...]:
+    """Return the exception types a call into the JVM raises (Java exceptions, bridged)."""
+    import arcadedb_embedded as adb
+    import jpype
+
+    return (jpype.JException, adb.ArcadeDBError)
 
 
 class EmbeddedBolt:
@@ -108,6 +132,40 @@ class EmbeddedBolt:
             self._server = None
             raise StoreError(f"cannot start the embedded Bolt server on {self.uri}: {exc}") from exc
         return self.target()
+
+    def load(self, rows: GraphRows, *, progress: Progress = quiet) -> LoadReport:
+        """Write the rows into the (new, empty) first database, in process (`arcade_load`)."""
+        from civicgraph.arcade_load import write
+
+        if self._server is None:
+            raise StoreError("the embedded Bolt server is not running")
+        database = self._server.get_database(self.databases[0]).get_java_database()
+        try:
+            return write(database, rows, progress=progress)
+        except jpype_errors() as exc:
+            raise StoreError(f"loading the embedded Bolt server failed: {exc}") from exc
+
+    def start_loaded(
+        self, rows: Callable[[], GraphRows], *, progress: Progress = quiet
+    ) -> tuple[BoltTarget, LoadReport]:
+        """Start the server while `rows()` runs on this thread, then load what it returns.
+
+        The server takes seconds to start, in Java (which lets other Python threads run),
+        so it starts on a second thread while the rows are read. The JVM itself starts
+        here: a JVM started on a thread that then ends keeps the process from exiting.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        _start_jvm(self.root)
+        with (
+            gc_paused(),
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="arcadedb-start") as pool,
+        ):
+            starting = pool.submit(self.start)
+            try:
+                computed = rows()
+            finally:
+                target = starting.result()  # a failed start raises here; a started one is kept
+            return target, self.load(computed, progress=progress)
 
     def stop(self) -> None:
         """Stop the server (databases are closed; files stay in `root`)."""

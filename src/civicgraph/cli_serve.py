@@ -84,17 +84,17 @@ def serve_bolt(
 ) -> None:
     """Serve the property graph over Bolt (embedded ArcadeDB; user root, database civicgraph)."""
     from civicgraph.arcade import EmbeddedBolt, free_port
-    from civicgraph.bolt import load, projection_rows
+    from civicgraph.bolt import projection_rows
 
     _stop_on_signals()
     with _errors(), tempfile.TemporaryDirectory(prefix="civicgraph-bolt-") as root:
-        rows = projection_rows(_open(store))
+        graph = _open(store)
         server = EmbeddedBolt(
             Path(root), host=host, port=port or free_port(host), password=password
         )
         try:
-            target = server.start()
-            report = load(target, rows, progress=_progress, fresh=True)
+            # the server starts while the rows are read, and is loaded in process
+            target, report = server.start_loaded(lambda: projection_rows(graph), progress=_progress)
             typer.echo(
                 f"loaded {report.nodes} nodes and {report.relationships} relationships "
                 f"in {report.seconds:.1f} s",

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from civicgraph.bolt import BoltTarget, connection_errors, load, one_line, projection_rows
+from civicgraph.bolt import BoltTarget, connection_errors, one_line, projection_rows
 from civicgraph.errors import QueryError
 
 if TYPE_CHECKING:
@@ -71,9 +71,10 @@ def run_embedded(
 
     with tempfile.TemporaryDirectory(prefix="civicgraph-bolt-") as root:
         server = EmbeddedBolt(Path(root), port=free_port())
-        target = server.start()
         try:
-            load(target, projection_rows(graph), progress=progress or (lambda _: None), fresh=True)
+            target, _ = server.start_loaded(
+                lambda: projection_rows(graph), progress=progress or (lambda _: None)
+            )
             return run(target, text)
         finally:
             server.stop()
