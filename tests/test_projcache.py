@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 
 from civicgraph.api import CivicGraph
@@ -62,3 +63,27 @@ def test_the_build_writes_what_the_store_reads_back(
     assert graph.names.entities == dict(sorted(from_store.entities.items()))
     assert graph.names.by_name == from_store.by_name
     assert same(graph.projection, project(graph.store, graph.model, from_store))
+
+
+@pytest.mark.parametrize("fixture", ["chapter", "mini", "timeline"])
+def test_the_kept_citations_are_the_stores(fixture: str, request: pytest.FixtureRequest) -> None:
+    from civicgraph.bolt import _all_citations
+    from civicgraph.entities import DCT_DESCRIPTION
+    from civicgraph.projcache import read_citations
+    from civicgraph.sparql import value
+    from civicgraph.vocab import entity_iri, slug_of
+
+    graph: CivicGraph = request.getfixturevalue(fixture)
+    kept = read_citations(graph.build_dir, graph.settings.ontology_dir)
+    assert kept is not None
+    cited, descriptions = kept
+    nodes = {entity_iri(n) for n in graph.projection} | {
+        entity_iri(k) for _, _, k in graph.projection.edges(keys=True)
+    }
+    from_store = _all_citations(graph)
+    assert {n: cited[n] for n in nodes if cited[n]} == {
+        n: c for n, c in from_store.items() if n in nodes
+    }
+    scan = graph.store.quads_for_pattern(None, ox.NamedNode(DCT_DESCRIPTION), None, None)
+    described = {slug_of(value(q.subject)): value(q.object) for q in scan}
+    assert descriptions == {s: d for s, d in described.items() if s in graph.projection}

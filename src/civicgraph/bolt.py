@@ -227,12 +227,19 @@ def _read_rows(path: Path, model: Model) -> GraphRows | None:
 def _projection_rows(graph: CivicGraph) -> GraphRows:
     import pyoxigraph as ox
 
+    from civicgraph.projcache import read_citations
+
     projection = graph.projection
-    cited = _all_citations(graph)
-    descriptions = {
-        slug_of(value(q.subject)): value(q.object)
-        for q in graph.store.quads_for_pattern(None, ox.NamedNode(DCT_DESCRIPTION), None, None)
-    }
+    # the build keeps them beside the store; an older build's are read from the store
+    kept = read_citations(graph.build_dir, graph.settings.ontology_dir)
+    if kept is not None:
+        cited, descriptions = kept
+    else:
+        cited = _all_citations(graph)
+        descriptions = {
+            slug_of(value(q.subject)): value(q.object)
+            for q in graph.store.quads_for_pattern(None, ox.NamedNode(DCT_DESCRIPTION), None, None)
+        }
     nodes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for slug, data in projection.nodes(data=True):
         summary = graph.names.entities[slug]

@@ -27,8 +27,9 @@ import networkx as nx
 
 from civicgraph import entities, project
 from civicgraph.entities import EntitySummary, NameIndex
-from civicgraph.ingest import Records
+from civicgraph.ingest import Citation, Records
 from civicgraph.ontology import ONTOLOGY_FILE, Model
+from civicgraph.vocab import entity_iri
 
 if TYPE_CHECKING:
     Graph = nx.MultiDiGraph[str]
@@ -142,3 +143,67 @@ def cached_projection(build_dir: Path, ontology_dir: Path, compute: Callable[[],
         graph = compute()
         _dump(graph, path)
     return graph
+
+
+def citations_file(build_dir: Path, ontology_dir: Path) -> Path:
+    """Name the file of entities' and relationships' citations kept beside a build."""
+    return build_dir / f"citations-{_digest(ontology_dir)}.jsonl"
+
+
+class CitationWriter:
+    """Write each entity's and relationship's citations, and an entity's description, as
+    JSON lines while a build reads the records.
+
+    This is what `bolt` puts on nodes and edges; read back from the store it costs a random
+    lookup per term (minutes at 100k entities). A line is `[id, description, [[document,
+    quote, char_start, char_end], ...]]`, citations in `citations_for`'s order.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        self.out = self.partial.open("w", encoding="utf-8")
+
+    def write(self, records: Records) -> None:
+        lines = [
+            json.dumps([e.id, e.description, _cited(e.citations)], ensure_ascii=False)
+            for e in records.entities
+        ]
+        lines += [
+            json.dumps([r.id, None, _cited(r.citations)], ensure_ascii=False)
+            for r in records.relationships
+        ]
+        if lines:
+            self.out.write("\n".join(lines) + "\n")
+
+    def close(self) -> None:
+        self.out.close()
+        os.replace(self.partial, self.path)
+
+
+def _cited(citations: list[Citation]) -> list[list[Any]]:
+    unique = {c.slug: c for c in citations}.values()  # the store keeps each link once
+    rows = [[c.where.document.path, c.quote, c.where.start, c.where.end] for c in unique]
+    return sorted(rows, key=lambda row: (row[0], row[2], row[3]))
+
+
+def read_citations(
+    build_dir: Path, ontology_dir: Path
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]] | None:
+    """Return the kept citations by node IRI (`citations_for`'s shape) and the entities'
+    descriptions by id; None when the build kept none."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    descriptions: dict[str, str] = {}
+    try:
+        with citations_file(build_dir, ontology_dir).open(encoding="utf-8") as lines:
+            for line in lines:
+                slug, description, cited = json.loads(line)
+                if description is not None:
+                    descriptions[slug] = description
+                found[entity_iri(slug)] = [
+                    {"document": d, "quote": q, "char_start": s, "char_end": e}
+                    for d, q, s, e in cited
+                ]
+    except (OSError, ValueError, TypeError):
+        return None
+    return found, descriptions

@@ -22,7 +22,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from civicgraph.config import Settings
 from civicgraph.errors import DataError, StoreError
 from civicgraph.ingest import Records, data_files, read_records
 from civicgraph.ontology import ONTOLOGY_FILE, SHAPES_FILE, Model, load_model
-from civicgraph.projcache import write_from_records
+from civicgraph.projcache import CitationWriter, citations_file, write_from_records
 from civicgraph.rdf import TripleWriter, ntriples, origins
 from civicgraph.sources import QuoteFinder, load_sources
 from civicgraph.validate import check_records, check_shapes, shape_sample
@@ -109,12 +109,14 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
         # thread reads and checks the records while it loads them. Nothing is kept unless
         # every check passes: the store is written aside, and dropped on any problem.
         writer = TripleWriter(model)
-        with _BackgroundLoad(store) as loader:
+        citations = CitationWriter(citations_file(directory, settings.ontology_dir))
+        with _BackgroundLoad(store) as loader, closing(citations):
             loader.feed("".join(chunk for doc in sources for chunk in writer.source(doc)))
 
             def feed(typed: Records) -> None:
                 for chunk in _batched(writer.records(typed)):
                     loader.feed(chunk)
+                citations.write(typed)  # written while Oxigraph parses what was fed
 
             progress("reading records and loading them")
             records, _, record_problems = read_records(
