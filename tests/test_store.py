@@ -132,3 +132,19 @@ def test_the_background_load_stops_when_the_build_fails(tmp_path: Path) -> None:
     with pytest.raises(SyntaxError), _BackgroundLoad(store) as loader:
         loader.feed("this is not N-Triples\n")
     assert len(store) == 0
+
+
+def test_a_load_in_parts_keeps_every_triple(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    from civicgraph.store import _Loads
+
+    store = ox.Store(str(tmp_path / "oxigraph"))
+    with _Loads(store, part=500) as loads:  # a new bulk load every ~8 lines
+        for i in range(200):
+            loads.feed(f'<https://e.org/n{i}> <https://e.org/p> "{i}" .\n')
+        loads.end()
+    assert len(store) == 200
+    with pytest.raises(SyntaxError), _Loads(store, part=500) as loads:
+        loads.feed('<https://e.org/a> <https://e.org/p> "x" .\n' * 20)
+        loads.feed("not N-Triples\n")

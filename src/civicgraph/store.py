@@ -110,7 +110,7 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
         # every check passes: the store is written aside, and dropped on any problem.
         writer = TripleWriter(model)
         citations = CitationWriter(citations_file(directory, settings.ontology_dir))
-        with _BackgroundLoad(store) as loader, closing(citations):
+        with _Loads(store) as loader, closing(citations):
             loader.feed("".join(chunk for doc in sources for chunk in writer.source(doc)))
 
             def feed(typed: Records) -> None:
@@ -227,6 +227,59 @@ class _BackgroundLoad:
         self.thread.join()
         if self.error is not None and exc_info[0] is None:
             raise self.error
+
+
+class _Loads:
+    """Load a stream of N-Triples as a series of bulk loads of about `part` characters each.
+
+    Oxigraph sorts and writes a load's last batch only once its input ends, so one load of
+    the whole graph leaves that work until every record is read. Ending a load every
+    `part` characters and starting the next lets the two overlap; at most two loads run at
+    once (the one being fed and the one being written), which bounds memory. The text is
+    split only between records. A failed build abandons them all (the store is dropped).
+    """
+
+    def __init__(self, store: ox.Store, part: int = 40 << 20) -> None:
+        self.store = store
+        self.part = part
+        self.current: _BackgroundLoad | None = None
+        self.previous: _BackgroundLoad | None = None
+        self.fed = 0
+
+    def __enter__(self) -> _Loads:
+        return self
+
+    def feed(self, text: str) -> None:
+        if self.current is None:
+            self.current = _BackgroundLoad(self.store).__enter__()
+        self.current.feed(text)
+        self.fed += len(text)
+        if self.fed >= self.part:
+            self._rotate()
+
+    def _rotate(self) -> None:
+        assert self.current is not None
+        self.current.end()
+        if self.previous is not None:
+            self.previous.__exit__(None, None, None)  # waits; raises its error
+        self.previous, self.current, self.fed = self.current, None, 0
+
+    def end(self) -> None:
+        """Say the input is complete."""
+        if self.current is not None:
+            self.current.end()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        loads = [load for load in (self.previous, self.current) if load is not None]
+        self.previous = self.current = None
+        errors = []
+        for load in loads:  # wait for every one before the store may be dropped
+            try:
+                load.__exit__(*exc_info)
+            except BaseException as exc:
+                errors.append(exc)
+        if errors:
+            raise errors[0]
 
 
 def _write_aside(

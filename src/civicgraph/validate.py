@@ -103,7 +103,7 @@ def check_records(records: Records, model: Model, sources: list[SourceDocument])
 
 
 SHACL_FULL_LIMIT = 5_000
-SHACL_SAMPLE = 100
+SHACL_SAMPLE = 50
 
 
 def shape_sample(
