@@ -71,15 +71,25 @@ def sampled_betweenness_nx(graph: nx.Graph[str], sources: list[str]) -> dict[str
     return {v: b * factor * scale for v, b in raw.items()}
 
 
-def to_igraph(graph: nx.Graph[str]) -> tuple[Any, list[str], list[float]]:
-    """Convert a simple graph to igraph: the graph, its node order and its edge weights."""
+def to_igraph(
+    graph: nx.Graph[str], pairs: dict[tuple[str, str], list[str]] | None = None
+) -> tuple[Any, list[str], list[float]]:
+    """Convert a simple graph to igraph: the graph, its node order and its edge weights.
+
+    `pairs` (`project.pairs_of`, the edges of an undirected weighted simple graph) saves
+    walking the graph: at 100k entities that walk takes longer than PageRank itself.
+    """
     import igraph as ig
 
     nodes = list(graph.nodes)
     index = {node: i for i, node in enumerate(nodes)}
-    edges: list[tuple[int, int]] = []
-    weights: list[float] = []
     directed = graph.is_directed()
+    if pairs is not None and not directed:
+        edges = [(index[a], index[b]) for a, b in pairs]
+        weights = [float(len(keys)) for keys in pairs.values()]
+        return ig.Graph(n=len(nodes), edges=edges, directed=False), nodes, weights
+    edges = []
+    weights = []
     # the raw adjacency dicts: several times faster than graph.edges(data=...) at 100k
     for a, neighbours in graph.adjacency():
         i = index[a]
@@ -91,16 +101,44 @@ def to_igraph(graph: nx.Graph[str]) -> tuple[Any, list[str], list[float]]:
     return ig.Graph(n=len(nodes), edges=edges, directed=directed), nodes, weights
 
 
+def pagerank_power(n: int, edges: Any, weights: Any, *, directed: bool, alpha: float = 0.85) -> Any:
+    """PageRank by power iteration on a sparse matrix, as networkx computes it (uniform
+    teleport, dangling nodes spread uniformly), iterated until the scores change by less
+    than 1e-11 in total: faster here than igraph's solvers with weights."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    pairs = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    w = np.asarray(weights, dtype=float)
+    rows, cols = pairs[:, 0], pairs[:, 1]
+    if not directed:  # both ways, a self-loop once
+        loop = rows == cols
+        rows, cols = np.concatenate([rows, cols[~loop]]), np.concatenate([cols, rows[~loop]])
+        w = np.concatenate([w, w[~loop]])
+    matrix = sp.csr_array((w, (rows, cols)), shape=(n, n))
+    out = np.asarray(matrix.sum(axis=1)).ravel()
+    dangling = out == 0
+    scale = np.zeros(n)
+    scale[~dangling] = 1.0 / out[~dangling]
+    step = (sp.diags_array(scale) @ matrix).T.tocsr()
+    x = np.full(n, 1.0 / n)
+    for _ in range(10_000):
+        last = x
+        x = alpha * (step @ last + last[dangling].sum() / n) + (1 - alpha) / n
+        if np.abs(x - last).sum() < 1e-11:
+            break
+    return x
+
+
 def _igraph_scores(
     converted: tuple[Any, list[str], list[float]], metric: str, sources: list[str] | None
 ) -> dict[str, float]:
     graph, nodes, weights = converted
     directed = graph.is_directed()
     if metric == "pagerank":
-        # ARPACK: with edge weights, igraph's default PRPACK is several times slower
-        scores = graph.pagerank(
-            weights=weights, damping=0.85, directed=directed, implementation="arpack"
-        )
+        # igraph's PRPACK and ARPACK take 0.6 s at 100k with weights; this takes a third
+        edges = graph.get_edgelist()
+        scores = pagerank_power(len(nodes), edges, weights, directed=directed)
     elif metric == "betweenness":
         n = len(nodes)
         if sources is None:
@@ -167,15 +205,15 @@ def rank(
 ) -> list[dict[str, Any]]:
     """Order entities by score (ties by label, then id), keeping only the given types."""
     nodes = graph.nodes
-    keys = (
-        (-float(score), nodes[node]["label"].casefold(), node)
-        for node, score in values.items()
-        if types is None or types & set(nodes[node]["types"])
-    )
-    # a partial sort: at 100k entities, sorting them all would cost more than the metric
+    if types is not None:
+        values = {n: v for n, v in values.items() if types & set(nodes[n]["types"])}
+    if len(values) > 2 * top:  # only what can reach the top needs its label folded
+        lowest = heapq.nlargest(top, values.values())[-1] if top > 0 else float("inf")
+        values = {n: v for n, v in values.items() if v >= lowest}
+    keys = sorted((-float(v), nodes[n]["label"].casefold(), n) for n, v in values.items())
     return [
         {"id": node, "label": nodes[node]["label"], "types": nodes[node]["types"], "score": -neg}
-        for neg, _, node in heapq.nsmallest(top, keys)
+        for neg, _, node in keys[:top]
     ]
 
 

@@ -145,23 +145,40 @@ def filtered(graph: nx.MultiDiGraph[str], keep: Filter) -> nx.MultiDiGraph[str]:
     return result
 
 
+def pairs_of(
+    graph: nx.MultiDiGraph[str], *, directed: bool = False
+) -> dict[tuple[str, str], list[str]]:
+    """Group the relationship ids by the pair of entities they link, in first-seen order
+    (undirected: a pair keeps the orientation it was first seen in)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for source, target, key in graph.edges(keys=True):
+        pair = (source, target)
+        if not directed and pair not in groups and (target, source) in groups:
+            pair = (target, source)
+        groups.setdefault(pair, []).append(key)
+    return groups
+
+
 def collapse(
-    graph: nx.MultiDiGraph[str], *, directed: bool = False, weighted: bool = True
+    graph: nx.MultiDiGraph[str],
+    *,
+    directed: bool = False,
+    weighted: bool = True,
+    pairs: dict[tuple[str, str], list[str]] | None = None,
 ) -> nx.Graph[str]:
     """Collapse to a simple graph: one edge per linked pair, `relationships` lists their ids.
 
     `weight` counts the relationships of a pair (1 everywhere when not weighted). Undirected
-    by default: who links to whom matters more here than which way the verb points.
+    by default: who links to whom matters more here than which way the verb points. `pairs`
+    is `pairs_of(graph)` when the caller has it already.
     """
     simple: nx.Graph[str] = nx.DiGraph() if directed else nx.Graph()
     simple.add_nodes_from(graph.nodes(data=True))
-    for source, target, key in graph.edges(keys=True):
-        if simple.has_edge(source, target):
-            simple[source][target]["relationships"].append(key)
-            if weighted:
-                simple[source][target]["weight"] += 1
-        else:
-            simple.add_edge(source, target, weight=1, relationships=[key])
+    groups = pairs if pairs is not None else pairs_of(graph, directed=directed)
+    simple.add_edges_from(
+        (source, target, {"weight": len(keys) if weighted else 1, "relationships": keys})
+        for (source, target), keys in groups.items()
+    )
     return simple
 
 
@@ -172,20 +189,22 @@ class Views:
     graph: nx.MultiDiGraph[str]
     simple: nx.Graph[str]  # undirected, weighted, `relationships` on each edge
     contextual: frozenset[str]  # entities path search does not step through unless asked
+    pairs: dict[tuple[str, str], list[str]] | None = None  # the edges of `simple`, in order
 
     @cached_property
     def igraph(self) -> tuple[Any, list[str], list[float]]:
         """The simple graph converted to igraph once (graph, node order, edge weights)."""
         from civicgraph.analysis import to_igraph
 
-        return to_igraph(self.simple)
+        return to_igraph(self.simple, self.pairs)
 
     @classmethod
     def of(cls, graph: nx.MultiDiGraph[str], model: Model) -> Views:
         contextual = frozenset(
             n for n, data in graph.nodes(data=True) if model.is_contextual(data["types"])
         )
-        return cls(graph=graph, simple=collapse(graph), contextual=contextual)
+        pairs = pairs_of(graph)
+        return cls(graph, collapse(graph, pairs=pairs), contextual, pairs)
 
 
 def simple_undirected(graph: nx.MultiDiGraph[str]) -> nx.Graph[str]:
