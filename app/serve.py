@@ -1,16 +1,17 @@
-"""Start the explorer's Streamlit server with the Network page's first view warming.
+"""Start the explorer's Streamlit server once the Network page's first view is ready.
 
 `civicgraph explore` runs `python app/serve.py run app/Home.py --server.port …`: the
-arguments of `streamlit run`. While Streamlit starts, a thread opens the current build and
-draws the Network page's first view into the caches every session shares (see
-`explorer.warm`), so the first visitor of a fresh server does not wait for the imports,
-the scores and the layout. A store that cannot be opened is left for the page to explain.
+arguments of `streamlit run`. Before Streamlit starts listening (and prints its URL), this
+opens the current build and draws the Network page's first view into the caches every
+session shares (see `explorer.warm`), so the first visitor does not wait for the imports,
+the scores and the layout, as `serve bolt` says `ready` only once loaded. Done on a thread
+while Streamlit starts, the two took turns on the GIL and the first visitor waited for
+both. A store that cannot be opened is left for the page to explain.
 """
 
 from __future__ import annotations
 
 import sys
-import threading
 
 
 def _warm() -> None:
@@ -25,8 +26,7 @@ def _warm() -> None:
 def main() -> None:
     from streamlit.web import cli
 
-    # started once Streamlit is imported: the two threads then import different modules
-    threading.Thread(target=_warm, name="warm-explorer", daemon=True).start()
+    _warm()
     sys.exit(cli.main(prog_name="streamlit"))
 
 

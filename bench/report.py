@@ -29,6 +29,7 @@ ROWS: list[tuple[str, str, str | None, str]] = [
     ("SPARQL one entity, through the endpoint", "endpoint_one_s", None, "s"),
     ("SPARQL 2 hops, through the endpoint", "endpoint_2hop_s", None, "s"),
     ("Bolt load (`serve bolt` until ready)", "bolt_load_s", None, "s"),
+    ("explorer: `explore` until the server answers", "explorer_ready_s", None, "s"),
     ("explorer first paint (fresh server)", "explorer_first_paint", None, "s"),
     ("explorer first paint (warm, new session)", "explorer_warm_paint_s", None, "s"),
     ("export --format nt", "export_nt_s", None, "s"),

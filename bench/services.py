@@ -152,6 +152,7 @@ def measure_explorer(store: Path) -> dict[str, Any]:
     except Exception as exc:  # a broken page is a result to report, not a crash of the bench
         return {"explorer_first_paint": f"n/a ({type(exc).__name__})"}
     return {
+        "explorer_ready_s": found["server_ready_s"],
         "explorer_first_paint": found["cold_first_paint_s"],
         "explorer_warm_paint_s": found["warm_first_paint_s"],
     }
