@@ -26,10 +26,10 @@ from civicgraph.bolt import (
     GraphRows,
     LoadReport,
     Progress,
-    gc_paused,
     quiet,
 )
 from civicgraph.errors import StoreError
+from civicgraph.store import gc_paused
 
 
 def free_port(host: str = "127.0.0.1") -> int:

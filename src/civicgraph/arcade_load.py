@@ -19,7 +19,7 @@ ArcadeDB's GraphBatch ingest API instead, in four steps:
 4. The constraint and indexes of `bolt.schema_statements`, after the data (building an
    index once is cheaper than maintaining it row by row), as the same Cypher statements.
 
-Python's garbage collector is paused meanwhile (`bolt.gc_paused`): with it on, full
+Python's garbage collector is paused meanwhile (`store.gc_paused`): with it on, full
 collections walking the millions of row objects took most of the time at 100k entities.
 
 Labels and relationship types are the ontology's whitelisted plain names (`bolt.labels_for`

@@ -19,10 +19,8 @@ database known to be new, `fresh=True`, both are plain `CREATE`s.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -35,6 +33,7 @@ from civicgraph.entities import DCT_DESCRIPTION, DCT_SOURCE
 from civicgraph.errors import StoreError, UsageError
 from civicgraph.ontology import Model
 from civicgraph.sparql import value
+from civicgraph.store import gc_paused
 from civicgraph.vocab import CIV, entity_iri, local_name, slug_of
 
 if TYPE_CHECKING:
@@ -157,23 +156,6 @@ def _all_citations(graph: CivicGraph) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the block.
-
-    Building or sending the rows allocates millions of objects that all stay alive, and each
-    full collection walks all of them: with collection on, the rows of a 100k graph took
-    several times longer to build and to send to the JVM. They hold no cycles to collect.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def projection_rows(graph: CivicGraph) -> GraphRows:
     """Turn `graph.projection` and its citations into the loader's parameter rows.
 
@@ -199,13 +181,9 @@ def _rows_file(graph: CivicGraph) -> Path:
 
 
 def _write_rows(rows: GraphRows, path: Path) -> None:
-    data = {"nodes": list(rows.nodes.items()), "edges": list(rows.edges.items())}
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    try:
-        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(partial, path)
-    except OSError:  # a read-only store: nothing to keep
-        partial.unlink(missing_ok=True)
+    from civicgraph.projcache import write_json
+
+    write_json(path, {"nodes": list(rows.nodes.items()), "edges": list(rows.edges.items())})
 
 
 def _read_rows(path: Path, model: Model) -> GraphRows | None:

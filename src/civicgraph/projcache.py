@@ -55,7 +55,8 @@ def names_file(build_dir: Path, ontology_dir: Path) -> Path:
     return build_dir / f"names-{_digest(ontology_dir)}.json"
 
 
-def _write(path: Path, data: dict[str, Any]) -> None:
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write JSON beside a build atomically; where the build is read-only, keep nothing."""
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     try:
         partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -76,7 +77,7 @@ def _edge_row(source: str, target: str, attrs: dict[str, Any]) -> list[Any]:
 def _dump(graph: Graph, path: Path) -> None:
     nodes = [[node, attrs["label"], attrs["types"]] for node, attrs in graph.nodes(data=True)]
     edges = [_edge_row(u, v, attrs) for u, v, attrs in graph.edges(data=True)]
-    _write(path, {"nodes": nodes, "edges": edges})
+    write_json(path, {"nodes": nodes, "edges": edges})
 
 
 def write_from_records(build_dir: Path, ontology_dir: Path, records: Records) -> None:
@@ -93,9 +94,9 @@ def write_from_records(build_dir: Path, ontology_dir: Path, records: Records) ->
         ]
         for rel in sorted(records.relationships, key=lambda r: r.id)
     ]
-    _write(cache_file(build_dir, ontology_dir), {"nodes": nodes, "edges": edges})
+    write_json(cache_file(build_dir, ontology_dir), {"nodes": nodes, "edges": edges})
     names = [[e.id, e.label, e.label_es, sorted(e.types), sorted(set(e.aliases))] for e in ordered]
-    _write(names_file(build_dir, ontology_dir), {"entities": names})
+    write_json(names_file(build_dir, ontology_dir), {"entities": names})
 
 
 def cached_names(
@@ -112,7 +113,7 @@ def cached_names(
     except (OSError, ValueError, KeyError, TypeError):
         index = compute()
         rows = [[s.id, s.label, s.label_es, s.types, s.aliases] for s in index.entities.values()]
-        _write(path, {"entities": rows})
+        write_json(path, {"entities": rows})
         return index
     return NameIndex(summaries, model)
 
