@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,19 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from bench.chromium import ARGS, CHROMIUM
+from civicgraph.arcade import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 DRAWN = "body[data-ready=true]"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _serve(store_dir: Path) -> tuple[subprocess.Popen[str], str]:
-    port = _free_port()
+def serve_explorer(store_dir: Path) -> tuple[subprocess.Popen[str], str]:
+    """Start `civicgraph explore` on a store; return the process and its URL once it answers."""
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICGRAPH_")}
     env.pop("DISPLAY", None)
     process = subprocess.Popen(
@@ -98,7 +93,7 @@ def bench_first_paint(store_dir: Path, runs: int = 5, search: str | None = None)
     if search is None:  # a real name from the graph, typed the way a user would
         search = graph.centrality("degree", top=1)["results"][0]["label"].split()[0]
     started = time.perf_counter()
-    process, url = _serve(store_dir)
+    process, url = serve_explorer(store_dir)
     ready = time.perf_counter() - started  # `explore` until the server answers
     try:
         with sync_playwright() as driver:

@@ -13,7 +13,6 @@ import argparse
 import json
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,16 +24,11 @@ from typing import Any
 import requests
 
 from civicgraph.api import CivicGraph
+from civicgraph.arcade import free_port
 from civicgraph.config import Settings
 
 LOOKUP = "SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}"
 LOADED = re.compile(r"loaded (\d+) nodes and (\d+) relationships in ([\d.]+) s")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _start(args: list[str], timeout: float) -> tuple[subprocess.Popen[str], str, list[str], float]:
@@ -74,7 +68,7 @@ def bench_sparql_lookup(store_dir: Path, lookups: int = 200, seed: int = 42) -> 
     graph = CivicGraph(Settings.resolve(store_dir=store_dir))
     slugs = sorted(graph.names.entities)
     chosen = random.Random(seed).choices(slugs, k=lookups)
-    args = ["serve", "sparql", "--store", str(store_dir), "--port", str(_free_port())]
+    args = ["serve", "sparql", "--store", str(store_dir), "--port", str(free_port())]
     process, url, _, ready = _start(args, timeout=300)
     times = []
     try:
@@ -100,7 +94,7 @@ def bench_sparql_lookup(store_dir: Path, lookups: int = 200, seed: int = 42) -> 
 
 def bench_bolt_load(store_dir: Path, timeout: float = 1800) -> dict[str, Any]:
     """Seconds `serve bolt` takes until ready, and the load alone (as the command reports)."""
-    args = ["serve", "bolt", "--store", str(store_dir), "--port", str(_free_port())]
+    args = ["serve", "bolt", "--store", str(store_dir), "--port", str(free_port())]
     process, _, errors, ready = _start(args, timeout=timeout)
     _stop(process)
     loaded = next((m for m in map(LOADED.search, errors) if m), None)

@@ -13,7 +13,6 @@ import importlib
 import importlib.util
 import json
 import queue
-import socket
 import subprocess
 import sys
 import threading
@@ -25,6 +24,7 @@ from typing import Any
 
 from bench.common import median_time
 from bench.ours import ONE_ENTITY, TWO_HOPS
+from civicgraph.arcade import free_port
 
 NOT_AVAILABLE = "n/a (not available)"
 ENDPOINT_KEYS = ("endpoint_ready_s", "endpoint_one_s", "endpoint_2hop_s")
@@ -36,12 +36,6 @@ def _plugin(module: str, name: str) -> Any:
         return getattr(importlib.import_module(module), name, None)
     except ImportError:
         return None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _command(*args: str) -> list[str]:
@@ -62,7 +56,7 @@ def measure_sparql(store: Path, iris: list[str], timeout: float = 300) -> dict[s
     plugin = _plugin("civicgraph.server", "bench_sparql")
     if plugin is not None:
         return dict(plugin(store, iris))
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         _command("serve", "sparql", "--store", str(store), "--port", str(port)),
         stdout=subprocess.DEVNULL,
@@ -107,7 +101,7 @@ def measure_bolt(store: Path, timeout: float = 600) -> dict[str, Any]:
     plugin = _plugin("civicgraph.bolt", "bench_bolt")
     if plugin is not None:
         return dict(plugin(store))
-    port = _free_port()
+    port = free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
         _command("serve", "bolt", "--store", str(store), "--port", str(port)),

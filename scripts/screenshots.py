@@ -9,19 +9,16 @@ each page in Debian's headless Chromium (driven by Playwright) and saves what it
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # run as a file: the repository's bench package is beside it
+from bench.bench_explorer import serve_explorer  # noqa: E402
 from bench.chromium import ARGS, CHROMIUM  # noqa: E402
 
 # (file name, page and query, what to do on the page before the picture)
@@ -34,12 +31,6 @@ PAGES = [
     ("queries", "queries", "run"),
     ("about", "about", None),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def settle(page: Page) -> None:
@@ -76,36 +67,8 @@ def main() -> None:
     options.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
         store = Path(work) / "store"
-        port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICGRAPH_")}
-        env.pop("DISPLAY", None)
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "civicgraph.cli",
-                "explore",
-                "--port",
-                str(port),
-                "--store",
-                str(store),
-            ],
-            cwd=REPO,
-            env=env,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        server, url = serve_explorer(store)  # explore builds the bundled graph there
         try:
-            url = f"http://127.0.0.1:{port}/"
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}_stcore/health"):
-                        break
-                except OSError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError("the explorer did not start") from None
-                    time.sleep(0.3)
             capture(url, options.out)
         finally:
             server.terminate()
