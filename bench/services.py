@@ -1,15 +1,12 @@
 """Measure the servers through the contract: SPARQL over HTTP, and the Bolt server's load time.
 
-Both are pluggable. If `civicgraph.server` (or `civicgraph.bolt`) exposes a function
-`bench_sparql(store_dir, iris) -> dict` (or `bench_bolt(store_dir) -> dict`), the harness
-uses it. Otherwise it runs the commands of the contract: `civicgraph serve sparql` (and asks
-`/sparql` over HTTP) and `civicgraph serve bolt` (time until it prints `ready bolt://`).
-A command that is still a stub, or missing, gives "n/a (not available)".
+The harness runs the contract's commands: `civicgraph serve sparql` (and asks `/sparql` over
+HTTP) and `civicgraph serve bolt` (time until it prints `ready bolt://`). A server that
+exits before answering gives "n/a (not available)".
 """
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
 import json
 import queue
@@ -31,13 +28,6 @@ ENDPOINT_KEYS = ("endpoint_ready_s", "endpoint_one_s", "endpoint_2hop_s")
 PREFIX = "PREFIX civ: <https://w3id.org/civicgraph/ontology#>\n"
 
 
-def _plugin(module: str, name: str) -> Any:
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
-
-
 def _command(*args: str) -> list[str]:
     return [sys.executable, "-m", "civicgraph.cli", *args]
 
@@ -53,9 +43,6 @@ def _stop(process: subprocess.Popen[str]) -> None:
 
 def measure_sparql(store: Path, iris: list[str], timeout: float = 300) -> dict[str, Any]:
     """Median seconds of a one-entity and a two-hop query through the SPARQL endpoint."""
-    plugin = _plugin("civicgraph.server", "bench_sparql")
-    if plugin is not None:
-        return dict(plugin(store, iris))
     port = free_port()
     process = subprocess.Popen(
         _command("serve", "sparql", "--store", str(store), "--port", str(port)),
@@ -98,9 +85,6 @@ def measure_sparql(store: Path, iris: list[str], timeout: float = 300) -> dict[s
 
 def measure_bolt(store: Path, timeout: float = 600) -> dict[str, Any]:
     """Seconds from `civicgraph serve bolt` starting to its `ready bolt://` line."""
-    plugin = _plugin("civicgraph.bolt", "bench_bolt")
-    if plugin is not None:
-        return dict(plugin(store))
     port = free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
