@@ -211,6 +211,16 @@ class _BackgroundLoad:
         self.thread.start()
         return self
 
+    def finish(self, failed: bool = False) -> None:
+        """Wait for the load; raise its error, or, if the build `failed`, end it in error."""
+        with suppress(BrokenPipeError):
+            if failed and not self.sink.closed:  # end the load in error
+                self.sink.write(b"\n<abandoned>\n")  # not N-Triples
+            self.sink.close()
+        self.thread.join()
+        if self.error is not None and not failed:
+            raise self.error
+
     def feed(self, text: str) -> None:
         try:
             self.sink.write(text.encode("utf-8"))
@@ -224,13 +234,7 @@ class _BackgroundLoad:
             self.sink.close()
 
     def __exit__(self, *exc_info: object) -> None:
-        with suppress(BrokenPipeError):
-            if exc_info[0] is not None and not self.sink.closed:  # end the load in error
-                self.sink.write(b"\n<abandoned>\n")  # not N-Triples
-            self.sink.close()
-        self.thread.join()
-        if self.error is not None and exc_info[0] is None:
-            raise self.error
+        self.finish(failed=exc_info[0] is not None)
 
 
 class _Loads:
@@ -255,7 +259,7 @@ class _Loads:
 
     def feed(self, text: str) -> None:
         if self.current is None:
-            self.current = _BackgroundLoad(self.store).__enter__()
+            self.current = _BackgroundLoad(self.store).__enter__()  # finished below
         self.current.feed(text)
         self.fed += len(text)
         if self.fed >= self.part:
@@ -265,7 +269,7 @@ class _Loads:
         assert self.current is not None
         self.current.end()
         if self.previous is not None:
-            self.previous.__exit__(None, None, None)  # waits; raises its error
+            self.previous.finish()  # waits; raises its error
         self.previous, self.current, self.fed = self.current, None, 0
 
     def end(self) -> None:
@@ -279,7 +283,7 @@ class _Loads:
         errors = []
         for load in loads:  # wait for every one before the store may be dropped
             try:
-                load.__exit__(*exc_info)
+                load.finish(failed=exc_info[0] is not None)
             except BaseException as exc:
                 errors.append(exc)
         if errors:
