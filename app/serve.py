@@ -11,10 +11,14 @@ both. A store that cannot be opened is left for the page to explain.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 
 def _warm() -> None:
+    # the pages' st.cache_data, declared before Streamlit's runtime exists, would each warn
+    # "No runtime found" on the user's terminal; warm() fills the explorer's own caches
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
     try:
         import explorer  # app/ is this script's directory, so first on sys.path
 
