@@ -189,3 +189,19 @@ def test_power_pagerank_equals_networkx_with_self_loops_and_dangling_nodes(direc
     found = pagerank_power(len(g), edges, weights, directed=directed)
     precise = nx.pagerank(g, weight="weight", tol=1e-14, max_iter=10_000)
     assert dict(enumerate(found)) == pytest.approx(precise, abs=1e-10)
+
+
+def test_indexed_from_pairs_equals_indexed_from_the_graph(chapter: CivicGraph) -> None:
+    from civicgraph.analysis import indexed
+
+    views = chapter.views
+    fast, walked = views.indexed, indexed(views.simple)
+    assert fast.nodes == walked.nodes == list(views.simple.nodes)
+
+    def edges(found) -> dict[frozenset[str], float]:
+        named = [frozenset((found.nodes[a], found.nodes[b])) for a, b in found.edges.tolist()]
+        return dict(zip(named, found.weights.tolist(), strict=True))
+
+    assert edges(fast) == edges(walked)
+    assert len(edges(fast)) == views.simple.number_of_edges() == len(fast.weights)
+    assert max(fast.weights) > 1  # some pairs carry several relationships

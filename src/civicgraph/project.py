@@ -192,11 +192,11 @@ class Views:
     pairs: dict[tuple[str, str], list[str]] | None = None  # the edges of `simple`, in order
 
     @cached_property
-    def igraph(self) -> tuple[Any, list[str], list[float]]:
-        """The simple graph converted to igraph once (graph, node order, edge weights)."""
-        from civicgraph.analysis import to_igraph
+    def indexed(self) -> Any:
+        """The simple graph numbered once for the array engines (`analysis.Indexed`)."""
+        from civicgraph.analysis import indexed
 
-        return to_igraph(self.simple, self.pairs)
+        return indexed(self.simple, self.pairs)
 
     @classmethod
     def of(cls, graph: nx.MultiDiGraph[str], model: Model) -> Views:
