@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from civicgraph.config import REPO_DIR
+from civicgraph.errors import StoreError
 from civicgraph.ingest import Origin
-from civicgraph.validate import check_shapes
+from civicgraph.validate import ShapeChecker, check_shapes
 
 ONTOLOGY = REPO_DIR / "ontology"
 CIV = "https://w3id.org/civicgraph/ontology#"
@@ -60,3 +65,31 @@ def test_violations_are_reported_at_the_record_that_made_them() -> None:
         "data/entities/x.yaml:3: cite-1: start offset must be before end offset (charStart)"
         in problems
     )
+
+
+def test_the_child_process_reports_what_check_shapes_reports() -> None:
+    data = triples(
+        *source_and_citation(9, 5),
+        f"<{ID}ana> {RDF_TYPE} <{CIV}Person> .",
+        f'<{ID}ana> {LABEL} "Ana"@es .',
+    )
+    origins = {f"{ID}ana": Origin("data/entities/x.yaml", 7)}
+    with ShapeChecker(ONTOLOGY) as checker:
+        checker.send(data)
+        found = checker.problems(origins)
+    assert found == check_shapes(data, ONTOLOGY, origins)
+    assert "data/entities/x.yaml:7: ana: needs at least one citation (citation)" in map(str, found)
+    assert checker.process.returncode == 0
+
+
+def test_a_child_that_fails_says_why(tmp_path: Path) -> None:
+    with ShapeChecker(tmp_path / "no-ontology") as checker:
+        checker.send(triples(f"<{ID}ana> {RDF_TYPE} <{CIV}Person> ."))
+        with pytest.raises(StoreError, match="the SHACL check stopped: .*civicgraph.ttl"):
+            checker.problems({})
+
+
+def test_a_child_never_asked_is_stopped() -> None:
+    checker = ShapeChecker(ONTOLOGY)
+    checker.close()
+    assert checker.process.poll() is not None

@@ -21,8 +21,9 @@ import os
 import shutil
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager, suppress
+from contextlib import closing, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from civicgraph.ontology import ONTOLOGY_FILE, SHAPES_FILE, Model, load_model
 from civicgraph.projcache import CitationWriter, citations_file, write_from_records
 from civicgraph.rdf import TripleWriter, ntriples, origins
 from civicgraph.sources import QuoteFinder, load_sources
-from civicgraph.validate import check_records, check_shapes, shape_sample
+from civicgraph.validate import ShapeChecker, check_records, shape_sample
 from civicgraph.vocab import ONTOLOGY_GRAPH
 
 CURRENT = "current"
@@ -127,20 +128,20 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
                 settings.data_dir, model, QuoteFinder(sources), keep_raw=False, on_file=feed
             )
             loader.end()  # the checks below run while Oxigraph indexes; a problem drops it all
-            progress("checking references")
-            all_problems = problems + record_problems + check_records(records, model, sources)
-            if all_problems:
-                raise DataError(all_problems)
-            if shapes:
+            if shacl is not None:
                 sample = shape_sample(records)
                 sampled = sample is not records
                 progress("checking SHACL shapes" + (" on a sample" if sampled else ""))
                 text = "".join(ntriples(sample, sources, model)).encode("utf-8")
-                shape_problems = check_shapes(text, settings.ontology_dir, origins(sample))
-                if shape_problems:
-                    raise DataError(shape_problems)
+                shacl.send(text)  # checked in the child while this thread goes on
+            progress("checking references")
+            all_problems = problems + record_problems + check_records(records, model, sources)
+            if all_problems:
+                raise DataError(all_problems)
             progress("writing the projection and name index")
             write_from_records(directory, settings.ontology_dir, records)
+            if shacl is not None and (shape_problems := shacl.problems(origins(sample))):
+                raise DataError(shape_problems)
             counts.update(
                 entities=len(records.entities),
                 relationships=len(records.relationships),
@@ -158,7 +159,9 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
         "fingerprint": data_fingerprint(settings),
         "data_dir": str(settings.data_dir.resolve()),
     }
-    path, quads = _write_aside(settings.store_dir, load, manifest, counts)
+    # the SHACL child imports its libraries while the records are read
+    with ShapeChecker(settings.ontology_dir) if shapes else nullcontext() as shacl:
+        path, quads = _write_aside(settings.store_dir, load, manifest, counts)
     return BuildReport(path=path, quads=quads, seconds=time.perf_counter() - started, **counts)
 
 
@@ -242,16 +245,19 @@ class _Loads:
 
     Oxigraph sorts and writes a load's last batch only once its input ends, so one load of
     the whole graph leaves that work until every record is read. Ending a load every
-    `part` characters and starting the next lets the two overlap; at most two loads run at
-    once (the one being fed and the one being written), which bounds memory. The text is
-    split only between records. A failed build abandons them all (the store is dropped).
+    `part` characters and starting the next lets the two overlap, and lets the finished
+    parts be written on the other cores. At most `writers` finished parts are being written
+    while the next is fed, which bounds memory: feeding waits for the oldest.
+    The text is split only between records. A failed build abandons them all (the store
+    is dropped).
     """
 
-    def __init__(self, store: ox.Store, part: int = 40 << 20) -> None:
+    def __init__(self, store: ox.Store, part: int = 40 << 20, writers: int = 1) -> None:
         self.store = store
         self.part = part
+        self.writers = writers
         self.current: _BackgroundLoad | None = None
-        self.previous: _BackgroundLoad | None = None
+        self.writing: deque[_BackgroundLoad] = deque()
         self.fed = 0
 
     def __enter__(self) -> _Loads:
@@ -259,18 +265,15 @@ class _Loads:
 
     def feed(self, text: str) -> None:
         if self.current is None:
+            while len(self.writing) > self.writers:
+                self.writing.popleft().finish()  # waits; raises its error
             self.current = _BackgroundLoad(self.store).__enter__()  # finished below
         self.current.feed(text)
         self.fed += len(text)
         if self.fed >= self.part:
-            self._rotate()
-
-    def _rotate(self) -> None:
-        assert self.current is not None
-        self.current.end()
-        if self.previous is not None:
-            self.previous.finish()  # waits; raises its error
-        self.previous, self.current, self.fed = self.current, None, 0
+            self.current.end()
+            self.writing.append(self.current)
+            self.current, self.fed = None, 0
 
     def end(self) -> None:
         """Say the input is complete."""
@@ -278,8 +281,9 @@ class _Loads:
             self.current.end()
 
     def __exit__(self, *exc_info: Any) -> None:
-        loads = [load for load in (self.previous, self.current) if load is not None]
-        self.previous = self.current = None
+        loads = [*self.writing, *([self.current] if self.current is not None else [])]
+        self.writing.clear()
+        self.current = None
         errors = []
         for load in loads:  # wait for every one before the store may be dropped
             try:

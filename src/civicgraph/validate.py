@@ -11,16 +11,23 @@ the shapes can see are caught otherwise: every field a shape constrains comes fr
 that `ingest` and `check_records` have checked completely (labels, citations, dates,
 statuses, references and their classes), and what is left, a writer that turns a valid
 record into a malformed node, is systematic, so it shows in any sample.
+
+A build runs the shapes in a child process (`ShapeChecker`, `python -m civicgraph.validate`)
+started before it reads the records, so importing pyshacl and validating overlap the build
+instead of following it. `check_shapes` does the same in this process.
 """
 
 from __future__ import annotations
 
+import json
+import threading
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from civicgraph.errors import Problem
+from civicgraph.errors import Problem, StoreError
 from civicgraph.ingest import Origin, Records, normalise_name
 from civicgraph.ontology import ONTOLOGY_FILE, SHAPES_FILE, Model
 from civicgraph.sources import SourceDocument
@@ -140,27 +147,116 @@ class ShapeViolation:
 
 def check_shapes(ntriples: bytes, ontology_dir: Path, origins: dict[str, Origin]) -> list[Problem]:
     """Validate the built graph against `ontology/shapes.ttl`; report at each record's line."""
-    import pyshacl  # heavy: imported only when a build validates
-    from rdflib import Graph
+    report = _shacl_report(ntriples, ontology_dir)
+    return [] if report is None else shape_problems(_violations(report), origins)
 
-    # The ontology sits in the data graph, as in the store: SHACL's targetClass and sh:class
-    # follow rdfs:subClassOf there, so no inference pass is needed.
-    data = Graph()
-    data.parse(data=ntriples, format="nt")
-    data.parse(ontology_dir / ONTOLOGY_FILE, format="turtle")
-    shapes = Graph().parse(ontology_dir / SHAPES_FILE, format="turtle")
-    conforms, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True
-    )
-    if conforms:
-        return []
+
+def shape_problems(violations: list[ShapeViolation], origins: dict[str, Origin]) -> list[Problem]:
+    """Report each violation at the file and line of the record its node came from."""
     problems = []
-    for violation in _violations(report):
+    for violation in violations:
         origin = origins.get(violation.focus)
         file, line = (origin.file, origin.line) if origin else ("ontology/shapes.ttl", 1)
         subject = slug_of(violation.focus)
         problems.append(Problem(file, line, f"{subject}: {violation.message} ({violation.path})"))
     return problems
+
+
+def _shacl_report(ntriples: bytes, ontology_dir: Path, data: Any = None) -> Any:
+    """Run pyshacl on N-Triples (plus the ontology, unless `data` already holds it)."""
+    import pyshacl  # heavy: imported only when a build validates
+    from rdflib import Graph
+
+    # The ontology sits in the data graph, as in the store: SHACL's targetClass and sh:class
+    # follow rdfs:subClassOf there, so no inference pass is needed.
+    if data is None:
+        data = Graph().parse(ontology_dir / ONTOLOGY_FILE, format="turtle")
+    data.parse(data=ntriples, format="nt")
+    shapes = Graph().parse(ontology_dir / SHAPES_FILE, format="turtle")
+    conforms, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none"
+    )
+    return None if conforms else report
+
+
+class ShapeChecker:
+    """Check the shapes in a child process, started before the records are read.
+
+    Importing pyshacl and reading the ontology cost about a second of Python, and a build's
+    first second leaves a core idle while Oxigraph waits for its first part: the child
+    spends it there, then validates while the build writes its caches. (Imported inside the
+    build, pyshacl also left garbage cycles holding the build's frames, which kept every
+    record alive until the collector ran: another second at 10k entities.) `send` hands
+    over the N-Triples; `problems` waits for the violations, sent back as JSON lines.
+    """
+
+    def __init__(self, ontology_dir: Path) -> None:
+        import subprocess
+        import sys
+        import tempfile
+
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "civicgraph.validate", str(ontology_dir)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+        )
+        self.writer: threading.Thread | None = None
+
+    def send(self, ntriples: bytes) -> None:
+        """Hand the graph to the child without waiting for it to be ready."""
+        stdin = self.process.stdin
+        assert stdin is not None
+
+        def write() -> None:
+            with suppress(BrokenPipeError):  # the child failed: `problems` says why
+                stdin.write(ntriples)
+                stdin.close()
+
+        self.writer = threading.Thread(target=write, name="shacl-send", daemon=True)
+        self.writer.start()
+
+    def problems(self, origins: dict[str, Origin]) -> list[Problem]:
+        """Wait for the child's answer: one Problem per violation, at its record's line."""
+        assert self.writer is not None and self.process.stdout is not None
+        out = self.process.stdout.read()
+        self.writer.join()
+        if self.process.wait() != 0:
+            self.errors.seek(0)
+            lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise StoreError(f"the SHACL check stopped: {(lines or ['no output'])[-1]}")
+        violations = [ShapeViolation(**json.loads(line)) for line in out.splitlines()]
+        return shape_problems(violations, origins)
+
+    def close(self) -> None:
+        """Stop the child if it is still running (the build failed before asking)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout, self.errors):
+            if stream is not None:
+                with suppress(OSError):
+                    stream.close()
+
+    def __enter__(self) -> ShapeChecker:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _serve_shape_check(ontology_dir: Path) -> None:
+    """The child of ShapeChecker: load the libraries and the ontology, then check stdin."""
+    import sys
+
+    from rdflib import Graph
+
+    data = Graph().parse(ontology_dir / ONTOLOGY_FILE, format="turtle")
+    ntriples = sys.stdin.buffer.read()
+    report = _shacl_report(ntriples, ontology_dir, data)
+    for violation in _violations(report) if report is not None else []:
+        sys.stdout.write(json.dumps(violation.__dict__) + "\n")
 
 
 def _violations(report: object) -> list[ShapeViolation]:
@@ -178,3 +274,9 @@ def _violations(report: object) -> list[ShapeViolation]:
     for violation in found.values():
         grouped[violation.focus].append(violation)
     return [v for focus in sorted(grouped) for v in grouped[focus]]
+
+
+if __name__ == "__main__":
+    import sys
+
+    _serve_shape_check(Path(sys.argv[1]))
