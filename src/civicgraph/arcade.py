@@ -16,20 +16,21 @@ import socket
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from civicgraph.bolt import (
-    DEFAULT_DATABASE,
-    DEFAULT_PASSWORD,
-    DEFAULT_USER,
-    BoltTarget,
-    GraphRows,
-    LoadReport,
-    Progress,
-    quiet,
-)
 from civicgraph.errors import StoreError
-from civicgraph.store import gc_paused
+
+if TYPE_CHECKING:  # imported where used: `serve bolt` starts the JVM before loading them
+    from civicgraph.bolt import BoltTarget, GraphRows, LoadReport, Progress
+
+# the embedded server's credentials, and the defaults of any Bolt target (`bolt.BoltTarget`)
+DEFAULT_USER = "root"
+DEFAULT_PASSWORD = "playwithdata"
+DEFAULT_DATABASE = "civicgraph"
+
+
+def _quiet(_: str) -> None:
+    """Report no progress."""
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -105,6 +106,8 @@ class EmbeddedBolt:
 
     def target(self, database: str | None = None) -> BoltTarget:
         """Return how to reach one of this server's databases (the first by default)."""
+        from civicgraph.bolt import BoltTarget
+
         return BoltTarget(self.uri, DEFAULT_USER, self.password, database or self.databases[0])
 
     def start(self) -> BoltTarget:
@@ -133,7 +136,7 @@ class EmbeddedBolt:
             raise StoreError(f"cannot start the embedded Bolt server on {self.uri}: {exc}") from exc
         return self.target()
 
-    def load(self, rows: GraphRows, *, progress: Progress = quiet) -> LoadReport:
+    def load(self, rows: GraphRows, *, progress: Progress = _quiet) -> LoadReport:
         """Write the rows into the (new, empty) first database, in process (`arcade_load`)."""
         from civicgraph.arcade_load import write
 
@@ -146,14 +149,17 @@ class EmbeddedBolt:
             raise StoreError(f"loading the embedded Bolt server failed: {exc}") from exc
 
     def start_loaded(
-        self, rows: Callable[[], GraphRows], *, progress: Progress = quiet
+        self, rows: Callable[[], GraphRows], *, progress: Progress = _quiet
     ) -> tuple[BoltTarget, LoadReport]:
         """Start the server while `rows()` runs on this thread, then load what it returns.
 
         The server takes seconds to start, in Java (which lets other Python threads run),
-        so it starts on a second thread while the rows are read. The JVM itself starts
+        so it starts on a second thread while the rows are read; `rows` may also import
+        and open what it needs (this module imports none of it). The JVM itself starts
         here: a JVM started on a thread that then ends keeps the process from exiting.
         """
+        from civicgraph.store import gc_paused
+
         self.root.mkdir(parents=True, exist_ok=True)
         _start_jvm(self.root)
         with (

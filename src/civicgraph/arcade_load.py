@@ -95,6 +95,7 @@ def write(database: Any, rows: GraphRows, *, progress: Progress = quiet) -> Load
         .withLightEdges(False)
         .withBidirectional(True)
         .withExpectedEdgeCount(max(1, rows.edge_count))
+        .withParallelFlush(True)  # the edges' connections written bucket by bucket in parallel
         .build()
     )
     report = Throttled(progress)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from civicgraph.arcade import DEFAULT_DATABASE, DEFAULT_PASSWORD, DEFAULT_USER
 from civicgraph.entities import DCT_DESCRIPTION, DCT_SOURCE
 from civicgraph.errors import StoreError, UsageError
 from civicgraph.ontology import Model
@@ -41,9 +42,6 @@ if TYPE_CHECKING:
 
     from civicgraph.api import CivicGraph
 
-DEFAULT_USER = "root"
-DEFAULT_PASSWORD = "playwithdata"
-DEFAULT_DATABASE = "civicgraph"
 ENTITY_LABEL = local_name(str(CIV.Entity))
 BATCH_SIZE = 5000
 PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")

@@ -83,18 +83,21 @@ def serve_bolt(
     store: StoreOpt = None,
 ) -> None:
     """Serve the property graph over Bolt (embedded ArcadeDB; user root, database civicgraph)."""
-    from civicgraph.arcade import EmbeddedBolt, free_port
-    from civicgraph.bolt import projection_rows
+    from civicgraph.arcade import EmbeddedBolt, free_port  # light: the JVM starts first
+
+    def rows() -> Any:  # runs while the server starts: its imports and reads overlap the start
+        from civicgraph.bolt import projection_rows
+
+        return projection_rows(_open(store))
 
     _stop_on_signals()
     with _errors(), tempfile.TemporaryDirectory(prefix="civicgraph-bolt-") as root:
-        graph = _open(store)
         server = EmbeddedBolt(
             Path(root), host=host, port=port or free_port(host), password=password
         )
         try:
             # the server starts while the rows are read, and is loaded in process
-            target, report = server.start_loaded(lambda: projection_rows(graph), progress=_progress)
+            target, report = server.start_loaded(rows, progress=_progress)
             typer.echo(
                 f"loaded {report.nodes} nodes and {report.relationships} relationships "
                 f"in {report.seconds:.1f} s",

@@ -173,9 +173,7 @@ def _shacl_report(ntriples: bytes, ontology_dir: Path, data: Any = None) -> Any:
         data = Graph().parse(ontology_dir / ONTOLOGY_FILE, format="turtle")
     data.parse(data=ntriples, format="nt")
     shapes = Graph().parse(ontology_dir / SHAPES_FILE, format="turtle")
-    conforms, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none"
-    )
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none")
     return None if conforms else report
 
 
