@@ -161,10 +161,15 @@ def test_labels_and_types_come_only_from_the_ontologys_whitelist(chapter: CivicG
 def test_rows_are_kept_beside_the_build_and_their_names_checked_again(
     mini_store: Any, mini: CivicGraph
 ) -> None:
-    from civicgraph.bolt import _projection_rows, _rows_file
+    from civicgraph.bolt import _projection_rows, _rows_file, keep_rows
 
     kept = _rows_file(mini)
     kept.unlink(missing_ok=True)
+    later = projection_rows(mini, keep=False)  # `serve bolt` keeps them once it is ready
+    assert not kept.exists()
+    keep_rows(mini, later)
+    assert kept.exists() and projection_rows(mini) == later
+    kept.unlink()
     computed = projection_rows(mini)
     assert kept.exists()
     assert projection_rows(mini) == computed == _projection_rows(mini)

@@ -85,7 +85,7 @@ def test_the_child_process_reports_what_check_shapes_reports() -> None:
 def test_a_child_that_fails_says_why(tmp_path: Path) -> None:
     with ShapeChecker(tmp_path / "no-ontology") as checker:
         checker.send(triples(f"<{ID}ana> {RDF_TYPE} <{CIV}Person> ."))
-        with pytest.raises(StoreError, match="the SHACL check stopped: .*civicgraph.ttl"):
+        with pytest.raises(StoreError, match=r"the SHACL check stopped: .*civicgraph\.ttl"):
             checker.problems({})
 
 

@@ -154,19 +154,30 @@ def _all_citations(graph: CivicGraph) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
-def projection_rows(graph: CivicGraph) -> GraphRows:
+def projection_rows(graph: CivicGraph, *, keep: bool = True) -> GraphRows:
     """Turn `graph.projection` and its citations into the loader's parameter rows.
 
     The rows are kept beside the build (which never changes), like the projection: reading
-    the citations out of the store is most of the work, about 10 µs a quad.
+    the citations out of the store is most of the work, about 10 µs a quad. With
+    `keep=False` new rows are not written yet: the caller keeps them later (`keep_rows`),
+    once what it is waiting for is done.
     """
     with gc_paused():
         path = _rows_file(graph)
         rows = _read_rows(path, graph.model) if path.exists() else None
         if rows is None:
             rows = _projection_rows(graph)
-            _write_rows(rows, path)
+            if keep:
+                _write_rows(rows, path)
         return rows
+
+
+def keep_rows(graph: CivicGraph, rows: GraphRows) -> None:
+    """Keep the rows beside the build unless they are kept already."""
+    path = _rows_file(graph)
+    if not path.exists():
+        with gc_paused():
+            _write_rows(rows, path)
 
 
 def _rows_file(graph: CivicGraph) -> Path:

@@ -85,10 +85,14 @@ def serve_bolt(
     """Serve the property graph over Bolt (embedded ArcadeDB; user root, database civicgraph)."""
     from civicgraph.arcade import EmbeddedBolt, free_port  # light: the JVM starts first
 
+    opened: dict[str, Any] = {}
+
     def rows() -> Any:  # runs while the server starts: its imports and reads overlap the start
         from civicgraph.bolt import projection_rows
 
-        return projection_rows(_open(store))
+        opened["graph"] = _open(store)
+        opened["rows"] = projection_rows(opened["graph"], keep=False)  # kept once ready
+        return opened["rows"]
 
     _stop_on_signals()
     with _errors(), tempfile.TemporaryDirectory(prefix="civicgraph-bolt-") as root:
@@ -105,6 +109,9 @@ def serve_bolt(
             )
             typer.echo(f"ready {target.uri}")
             sys.stdout.flush()
+            from civicgraph.bolt import keep_rows
+
+            keep_rows(opened["graph"], opened.pop("rows"))  # the next start reads them
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -258,7 +259,8 @@ class RecordParser:
         records = Records()
         for raw in raws:
             before = len(self.problems)
-            unknown = sorted(set(map(str, raw.data)) - FIELDS[raw.kind])
+            fields = FIELDS[raw.kind]
+            unknown = [] if raw.data.keys() <= fields else sorted(set(map(str, raw.data)) - fields)
             for key in unknown:
                 allowed = ", ".join(sorted(FIELDS[raw.kind]))
                 self.problem(raw, key, f"unknown field {key!r} in {raw.kind} (allowed: {allowed})")
@@ -287,6 +289,8 @@ class RecordParser:
         value = raw.data.get(key)
         if value is None:
             return None
+        if type(value) is str and (stripped := value.strip()):  # the common case, first
+            return stripped
         if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
             self.problem(raw, key, f"{key!r} must be a non-empty string")
             return None
@@ -294,7 +298,7 @@ class RecordParser:
 
     def slug(self, raw: RawRecord, key: str) -> str | None:
         value = self.text(raw, key)
-        if value is not None and not SLUG.match(value):
+        if value is not None and not _is_slug(value):
             self.problem(
                 raw, key, f"{key} {value!r} is not a slug (lower-case words joined by hyphens)"
             )
@@ -465,6 +469,12 @@ class RecordParser:
         return result
 
 
+@lru_cache(maxsize=1 << 16)  # ids and dates repeat across records: check each once
+def _is_slug(text: str) -> bool:
+    return SLUG.match(text) is not None
+
+
+@lru_cache(maxsize=1 << 16)
 def _real_date(text: str) -> bool:
     parts = [int(p) for p in text.split("-")]
     try:

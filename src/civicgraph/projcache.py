@@ -166,20 +166,18 @@ class CitationWriter:
         self.out = self.partial.open("w", encoding="utf-8")
 
     def write(self, records: Records) -> None:
-        lines = [
-            json.dumps([e.id, e.description, _cited(e.citations)], ensure_ascii=False)
-            for e in records.entities
-        ]
-        lines += [
-            json.dumps([r.id, None, _cited(r.citations)], ensure_ascii=False)
-            for r in records.relationships
-        ]
+        encode = _LINE.encode
+        lines = [encode([e.id, e.description, _cited(e.citations)]) for e in records.entities]
+        lines += [encode([r.id, None, _cited(r.citations)]) for r in records.relationships]
         if lines:
             self.out.write("\n".join(lines) + "\n")
 
     def close(self) -> None:
         self.out.close()
         os.replace(self.partial, self.path)
+
+
+_LINE = json.JSONEncoder(ensure_ascii=False)  # one encoder, not one per line (json.dumps)
 
 
 def _cited(citations: list[Citation]) -> list[list[Any]]:
