@@ -35,50 +35,64 @@ projection 8.6 s / 88 s, lookup 1.7 ms / 61 ms, path 3.4 ms / 33 ms, PageRank 0.
   and `check_records`; what is left, a writer turning a valid record into a malformed node,
   is systematic and shows in any sample (`tests/test_build_scale.py` breaks the writer and
   the sample catches it).
+- **SHACL in a child process** (`validate.ShapeChecker`): the build starts
+  `python -m civicgraph.validate` before it reads the records. The child imports pyshacl and
+  rdflib and reads the ontology (about 0.7 s of Python) while the first part is still being
+  read, when a core is idle; it then validates the sample while the build checks references
+  and writes its caches. Imported inside the build, pyshacl had also left garbage cycles
+  (rdflib's SPARQL grammar, built by pyparsing, keeps exceptions whose tracebacks hold every
+  frame below the import, the build's included), so every record stayed alive until the
+  collector found them: a 1 s collection at the end of a 10k build. 10k: 5.6 s → 4.4 s.
 - **Reach** scores every target off one breadth-first search (the best attested path to a
   node extends the best one to a predecessor), instead of enumerating shortest paths per
   target: linear instead of quadratic; a test checks it against brute force.
 - **PageRank** runs as a sparse power iteration (scipy) on the collapsed graph, to a total
   change below 1e-11 (networkx's algorithm, iterated further); igraph's solvers with
-  weights took 0.6 s at 100k. The ranking folds labels only for the entities that can
-  reach the top.
+  weights took 0.6 s at 100k. The graph reaches it as index arrays numbered straight from
+  the collapsed pairs (`analysis.Indexed`), with no tuple per edge and no igraph graph
+  (igraph is built from the same arrays for betweenness only): 100k first call 1.1 s →
+  0.66 s. The ranking folds labels only for the entities that can reach the top.
 - **Path and profile**: a hop's citations are read by their `civ:citation` links only.
 - **Bolt** (`civicgraph.arcade_load`): `serve bolt` loads the embedded ArcadeDB in process,
   through the JSON batch bridge of the `arcadedb-embedded` wheel (vertices and edges in
-  batches of 20k, indexes after the data, the WAL off for the throw-away database), with
-  the rows kept beside the build. Python's cyclic garbage collector is paused while the
-  rows are built and sent (it walked millions of live objects again and again). `push`
-  to another server still sends batched `UNWIND $rows … MERGE` through the neo4j driver.
+  batches of 20k, indexes after the data, the WAL off for the throw-away database, edges
+  flushed bucket by bucket in parallel), with the rows kept beside the build. Python's
+  cyclic garbage collector is paused while the rows are built and sent (it walked millions
+  of live objects again and again). The JVM starts first (`civicgraph.arcade` no longer
+  imports the rest of civicgraph), then the server starts on a thread while the main
+  thread imports, opens the store and builds the rows; new rows are written beside the
+  build only once the server says `ready`. `push` to another server still sends batched
+  `UNWIND $rows … MERGE` through the neo4j driver.
+- **Reading records**: ids and dates that recur are checked once (`lru_cache`), plain
+  strings take a fast path, and the kept citations go through one JSON encoder.
 - **matplotlib** (only for the plot) left the default environment: igraph imports it at
   start-up when it is installed, 1–2 s on every command that scores a large graph. The
   plot needs `uv run --group bench`.
 
-## Targets missed, and why
+## Targets: all met in this run, some narrowly
 
-- **Build at 10k** (< 5 s and ≥ 5× rdflib): 5.6 s against rdflib's 27.0 s, 4.8×. The build
-  does on two cores what the naive load does not: it reads and types every record, finds
-  every quote in the source text, checks every reference, runs SHACL on a sample, writes
-  persistent indexes, and keeps the projection, names and citations beside the store:
-  about 9 s of CPU at 10k (Oxigraph about 4 s of it), so two vCPUs cannot go much below
-  5 s. At 100k the same pipeline takes 49 s, 6.3× faster than rdflib.
-- **Bolt load at 10k** (< 10 s): 10.3 s here, 9.9 s and 11.4 s in the two runs before.
-  About 3.5 s is the JVM and server starting and about 3 s the schema (some 50 vertex and
-  30 edge types with their indexes), whatever the graph's size. Keeping the finished
-  ArcadeDB database beside the build and copying it at start would remove most of the rest.
-- **PageRank at 100k, first call** (< 1 s): 1.1 s here, 0.91 s in the run before; the
-  second call takes 0.5 s. The first call also converts the collapsed graph (about 0.4 s:
-  two dictionary lookups per linked pair).
+- **Build at 10k** (< 5 s and ≥ 5× rdflib): 4.6 s against rdflib's 28.1 s, 6.1×. The
+  build does on two cores what the naive load does not: it reads and types every record,
+  finds every quote in the source text, checks every reference, runs SHACL on a sample,
+  writes persistent indexes, and keeps the projection, names and citations beside the
+  store: about 8 s of CPU at 10k, of which Oxigraph's indexing is about 3.5 s. An earlier
+  run the same morning, before the last changes to reading records, gave 5.2 s (5.0×).
+- **Bolt load at 10k** (< 10 s): 9.7 s, a narrow margin. About 3 s is the JVM and the
+  server starting and about 2.5 s the schema (some 50 vertex and 40 edge types, 130
+  bucket indexes), whatever the graph's size; creating the indexes before the data or in
+  one SQL script costs the same. The run before these last changes gave 11.7 s.
+- **PageRank at 100k, first call** (< 1 s): 0.66 s (0.24 s again).
 
-Everything else in the target table is met. Not targets, but worth knowing:
+Not targets, but worth knowing:
 
 - `explore` draws the Network page's first view before its server listens (as `serve bolt`
-  says `ready` once loaded): 4 s at 1k, 16 s at 100k, most of it opening, collapsing and
-  scoring the graph; the first visitor then draws in 2.3 s (3.5 s at 100k). Keeping the
-  scores beside the build would remove most of the wait.
+  says `ready` once loaded): 4.4 s at 1k, 16.7 s at 100k, most of it opening, collapsing
+  and scoring the graph; the first visitor then draws in 2.7 s at 10k (4.1 s at 100k).
+  Keeping the scores beside the build would remove most of the wait.
 - `export --format nt` reads every term back from the store (about 1 minute at 100k).
-- The part-wise load leaves more, smaller files in the store (10k: 118 MB on disk against
-  77 MB for one load) until RocksDB compacts them.
-- The machine has 2 vCPUs: two busy processes each run at about 60% of one alone, and
-  timings move between runs (build at 10k: 5.6, 5.8 and 7.1 s in the last three). Both
-  stacks ran in the same run on the same data.
+- The part-wise load leaves more, smaller files in the store (10k: 83 MB on disk in this
+  run, 118 MB in another, against 77 MB for one load) until RocksDB compacts them.
+- The machine has 2 vCPUs and timings move between runs, by up to a factor of two for
+  in-process lookups (10k: 1.7 ms, 3.8 ms and 2.7 ms in three runs of the same code). Both stacks ran in the
+  same run on the same data.
 """

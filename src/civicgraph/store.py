@@ -128,7 +128,7 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
                 settings.data_dir, model, QuoteFinder(sources), keep_raw=False, on_file=feed
             )
             loader.end()  # the checks below run while Oxigraph indexes; a problem drops it all
-            if shacl is not None:
+            if shacl is not None:  # the ShapeChecker started below, before this load
                 sample = shape_sample(records)
                 sampled = sample is not records
                 progress("checking SHACL shapes" + (" on a sample" if sampled else ""))
