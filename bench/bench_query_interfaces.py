@@ -14,15 +14,13 @@ import json
 import random
 import re
 import statistics
-import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import requests
 
+from bench.services import Started, start, stop
 from civicgraph.api import CivicGraph
 from civicgraph.arcade import free_port
 from civicgraph.config import Settings
@@ -31,36 +29,14 @@ LOOKUP = "SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}"
 LOADED = re.compile(r"loaded (\d+) nodes and (\d+) relationships in ([\d.]+) s")
 
 
-def _start(args: list[str], timeout: float) -> tuple[subprocess.Popen[str], str, list[str], float]:
-    """Start `civicgraph ARGS`; return the process, its ready address, stderr lines, seconds."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "civicgraph.cli", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None and process.stderr is not None
-    errors: list[str] = []
-    stderr = process.stderr
-    threading.Thread(target=lambda: errors.extend(stderr), daemon=True).start()
-    deadline = time.monotonic() + timeout
-    for line in process.stdout:
-        if line.startswith("ready "):
-            return process, line.split()[1], errors, time.perf_counter() - started
-        if time.monotonic() > deadline:
-            break
-    _stop(process)
-    raise RuntimeError(f"`civicgraph {' '.join(args)}` did not get ready: {''.join(errors)}")
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def _start(args: list[str], timeout: float) -> Started:
+    found = start(args, timeout)
+    if found.address is None:
+        stop(found.process)
+        raise RuntimeError(
+            f"`civicgraph {' '.join(args)}` did not get ready: {''.join(found.errors)}"
+        )
+    return found
 
 
 def bench_sparql_lookup(store_dir: Path, lookups: int = 200, seed: int = 42) -> dict[str, Any]:
@@ -69,7 +45,8 @@ def bench_sparql_lookup(store_dir: Path, lookups: int = 200, seed: int = 42) -> 
     slugs = sorted(graph.names.entities)
     chosen = random.Random(seed).choices(slugs, k=lookups)
     args = ["serve", "sparql", "--store", str(store_dir), "--port", str(free_port())]
-    process, url, _, ready = _start(args, timeout=300)
+    started = _start(args, timeout=300)
+    process, url, ready = started.process, started.address, started.seconds
     times = []
     try:
         with requests.Session() as http:
@@ -82,7 +59,7 @@ def bench_sparql_lookup(store_dir: Path, lookups: int = 200, seed: int = 42) -> 
                 answer.json()
                 times.append(time.perf_counter() - started)
     finally:
-        _stop(process)
+        stop(process)
     times.sort()
     return {
         "sparql_ready_s": round(ready, 3),
@@ -95,9 +72,10 @@ def bench_sparql_lookup(store_dir: Path, lookups: int = 200, seed: int = 42) -> 
 def bench_bolt_load(store_dir: Path, timeout: float = 1800) -> dict[str, Any]:
     """Seconds `serve bolt` takes until ready, and the load alone (as the command reports)."""
     args = ["serve", "bolt", "--store", str(store_dir), "--port", str(free_port())]
-    process, _, errors, ready = _start(args, timeout=timeout)
-    _stop(process)
-    loaded = next((m for m in map(LOADED.search, errors) if m), None)
+    started = _start(args, timeout=timeout)
+    stop(started.process)  # after the process ends, its stderr has been read whole
+    ready = started.seconds
+    loaded = next((m for m in map(LOADED.search, started.errors) if m), None)
     return {
         "bolt_ready_s": round(ready, 2),
         "bolt_load_s": float(loaded.group(3)) if loaded else None,

@@ -93,6 +93,6 @@ Not targets, but worth knowing:
 - The part-wise load leaves more, smaller files in the store (10k: 83 MB on disk in this
   run, 118 MB in another, against 77 MB for one load) until RocksDB compacts them.
 - The machine has 2 vCPUs and timings move between runs, by up to a factor of two for
-  in-process lookups (10k: 1.7 ms, 3.8 ms and 2.7 ms in three runs of the same code). Both stacks ran in the
-  same run on the same data.
+  in-process lookups (10k: 1.7 ms, 3.8 ms and 2.7 ms in three runs of the same code).
+  Both stacks ran in the same run on the same data.
 """

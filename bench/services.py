@@ -16,6 +16,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +33,58 @@ def _command(*args: str) -> list[str]:
     return [sys.executable, "-m", "civicgraph.cli", *args]
 
 
-def _stop(process: subprocess.Popen[str]) -> None:
+def stop(process: subprocess.Popen[str]) -> None:
+    """Stop a server the way a user would (SIGTERM), killing it if it does not go."""
     process.terminate()
     try:
-        process.wait(timeout=20)
+        process.wait(timeout=60)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@dataclass
+class Started:
+    """A `civicgraph serve …` child: its `ready` address (None if it exited or the deadline
+    passed first), the stderr lines read so far, and the seconds until `ready`."""
+
+    process: subprocess.Popen[str]
+    address: str | None
+    errors: list[str]
+    seconds: float
+    timed_out: bool = False
+
+
+def start(args: list[str], timeout: float) -> Started:
+    """Start `civicgraph ARGS` and wait for its `ready ADDRESS` line.
+
+    Both streams are read on threads, so a silent server cannot outlast the deadline and a
+    chatty one cannot fill its pipe.
+    """
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        _command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+    errors: list[str] = []
+
+    def pump() -> None:
+        for line in process.stdout or ():
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    threading.Thread(target=lambda: errors.extend(process.stderr or ()), daemon=True).start()
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            return Started(process, None, errors, time.perf_counter() - started, timed_out=True)
+        if line is None:
+            return Started(process, None, errors, time.perf_counter() - started)
+        if line.startswith("ready "):
+            return Started(process, line.split()[1], errors, time.perf_counter() - started)
 
 
 def measure_sparql(store: Path, iris: list[str], timeout: float = 300) -> dict[str, Any]:
@@ -80,41 +126,20 @@ def measure_sparql(store: Path, iris: list[str], timeout: float = 300) -> dict[s
             "endpoint_2hop_s": median_time(lambda i: ask(TWO_HOPS.format(iri=i)), iris),
         }
     finally:
-        _stop(process)
+        stop(process)
 
 
 def measure_bolt(store: Path, timeout: float = 600) -> dict[str, Any]:
     """Seconds from `civicgraph serve bolt` starting to its `ready bolt://` line."""
-    port = free_port()
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        _command("serve", "bolt", "--store", str(store), "--port", str(port)),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    started = start(["serve", "bolt", "--store", str(store), "--port", str(free_port())], timeout)
     try:
-        assert process.stdout is not None
-        lines: queue.Queue[str | None] = queue.Queue()
-
-        def pump() -> None:  # read in a thread, so a silent server cannot outlast the deadline
-            for line in process.stdout or ():
-                lines.put(line)
-            lines.put(None)
-
-        threading.Thread(target=pump, daemon=True).start()
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
-            except queue.Empty:
-                return {"bolt_load_s": f"> {timeout:.0f} s (stopped)"}
-            if line is None:
-                return {"bolt_load_s": NOT_AVAILABLE}
-            if line.startswith("ready bolt://"):
-                return {"bolt_load_s": time.perf_counter() - started}
+        if started.timed_out:
+            return {"bolt_load_s": f"> {timeout:.0f} s (stopped)"}
+        if started.address is None:
+            return {"bolt_load_s": NOT_AVAILABLE}
+        return {"bolt_load_s": started.seconds}
     finally:
-        _stop(process)
+        stop(started.process)
 
 
 def measure_explorer(store: Path) -> dict[str, Any]:
