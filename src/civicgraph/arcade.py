@@ -29,7 +29,7 @@ DEFAULT_PASSWORD = "playwithdata"
 DEFAULT_DATABASE = "civicgraph"
 
 
-def _quiet(_: str) -> None:
+def quiet(_: str) -> None:
     """Report no progress."""
 
 
@@ -136,7 +136,7 @@ class EmbeddedBolt:
             raise StoreError(f"cannot start the embedded Bolt server on {self.uri}: {exc}") from exc
         return self.target()
 
-    def load(self, rows: GraphRows, *, progress: Progress = _quiet) -> LoadReport:
+    def load(self, rows: GraphRows, *, progress: Progress = quiet) -> LoadReport:
         """Write the rows into the (new, empty) first database, in process (`arcade_load`)."""
         from civicgraph.arcade_load import write
 
@@ -149,7 +149,7 @@ class EmbeddedBolt:
             raise StoreError(f"loading the embedded Bolt server failed: {exc}") from exc
 
     def start_loaded(
-        self, rows: Callable[[], GraphRows], *, progress: Progress = _quiet
+        self, rows: Callable[[], GraphRows], *, progress: Progress = quiet
     ) -> tuple[BoltTarget, LoadReport]:
         """Start the server while `rows()` runs on this thread, then load what it returns.
 

@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
+from civicgraph.arcade import quiet
 from civicgraph.bolt import (
     ENTITY_LABEL,
     PLAIN_NAME,
@@ -40,7 +40,7 @@ from civicgraph.bolt import (
     LoadReport,
     Progress,
     Throttled,
-    quiet,
+    batches,
     schema_statements,
 )
 from civicgraph.errors import StoreError
@@ -71,11 +71,6 @@ def _type_script(rows: GraphRows) -> str:
     return ";\n".join(lines)
 
 
-def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), CHUNK):
-        yield rows[start : start + CHUNK]
-
-
 def _json(documents: list[dict[str, Any]]) -> str:
     # ASCII-only and no NaN: what reaches the engine is exactly what the rows hold
     return json.dumps(documents, ensure_ascii=True, allow_nan=False)
@@ -103,7 +98,7 @@ def write(database: Any, rows: GraphRows, *, progress: Progress = quiet) -> Load
     try:
         done = 0
         for labels, node_rows in sorted(rows.nodes.items()):
-            for chunk in _chunks(node_rows):
+            for chunk in batches(node_rows, CHUNK):
                 documents = _json([row["props"] for row in chunk])
                 joined = str(vertex_batcher.createVerticesJson(batch, type_name(labels), documents))
                 rids.update(zip((row["id"] for row in chunk), joined.split(";"), strict=True))
@@ -111,7 +106,7 @@ def write(database: Any, rows: GraphRows, *, progress: Progress = quiet) -> Load
                 report(f"nodes {done}/{rows.node_count}", done == rows.node_count)
         done = 0
         for edge_type, edge_rows in sorted(rows.edges.items()):
-            for chunk in _chunks(edge_rows):
+            for chunk in batches(edge_rows, CHUNK):
                 documents = _json(
                     [
                         {"_src": rids[row["source"]], "_dst": rids[row["target"]], **row["props"]}

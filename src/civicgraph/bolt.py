@@ -13,8 +13,7 @@ before they reach a statement; every value from the data travels as a parameter.
 Nodes are written by matching on the `Entity` id and creating the ones not found, rather
 than by `MERGE (n:Entity:Person {id: …})`: ArcadeDB's MERGE with several labels does not use
 the id index (its cost grows with the square of the node count), while a MATCH on one
-label does. Relationships use `MERGE` on their id. Both make a second load a no-op. Into a
-database known to be new, `fresh=True`, both are plain `CREATE`s.
+label does. Relationships use `MERGE` on their id. Both make a second load a no-op.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from civicgraph.arcade import DEFAULT_DATABASE, DEFAULT_PASSWORD, DEFAULT_USER
+from civicgraph.arcade import DEFAULT_DATABASE, DEFAULT_PASSWORD, DEFAULT_USER, quiet
 from civicgraph.entities import DCT_DESCRIPTION, DCT_SOURCE
 from civicgraph.errors import StoreError, UsageError
 from civicgraph.ontology import Model
@@ -46,10 +45,6 @@ ENTITY_LABEL = local_name(str(CIV.Entity))
 BATCH_SIZE = 5000
 PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 Progress = Callable[[str], None]
-
-
-def quiet(_: str) -> None:
-    """Report no progress."""
 
 
 @dataclass(frozen=True)
@@ -281,17 +276,11 @@ def _upsert_nodes(tx: neo4j.ManagedTransaction, labels: str, rows: list[dict[str
         tx.run(f"UNWIND $rows AS row CREATE (n:{labels}) SET n = row.props", rows=new).consume()
 
 
-def _create_nodes(tx: neo4j.ManagedTransaction, labels: str, rows: list[dict[str, Any]]) -> None:
-    tx.run(f"UNWIND $rows AS row CREATE (n:{labels}) SET n = row.props", rows=rows).consume()
-
-
-def _write_edges(
-    tx: neo4j.ManagedTransaction, edge_type: str, rows: list[dict[str, Any]], verb: str
-) -> None:
+def _merge_edges(tx: neo4j.ManagedTransaction, edge_type: str, rows: list[dict[str, Any]]) -> None:
     tx.run(
         f"UNWIND $rows AS row MATCH (a:{ENTITY_LABEL} {{id: row.source}}) "
         f"MATCH (b:{ENTITY_LABEL} {{id: row.target}}) "
-        f"{verb} (a)-[r:{edge_type} {{id: row.id}}]->(b) SET r = row.props",
+        f"MERGE (a)-[r:{edge_type} {{id: row.id}}]->(b) SET r = row.props",
         rows=rows,
     ).consume()
 
@@ -308,7 +297,8 @@ class Throttled:
             self.last = time.monotonic()
 
 
-def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+def batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    """Cut rows into lists of at most `size`."""
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
 
@@ -319,16 +309,8 @@ def load(
     *,
     batch_size: int = BATCH_SIZE,
     progress: Progress = quiet,
-    fresh: bool = False,
 ) -> LoadReport:
-    """Write the rows into the target: constraint and indexes first, then batches.
-
-    `fresh` says the database is new and empty (the embedded server's): nodes and
-    relationships are then created outright, which ArcadeDB does 2-3 times faster than
-    matching or merging them first.
-    """
-    write_nodes = _create_nodes if fresh else _upsert_nodes
-    verb = "CREATE" if fresh else "MERGE"
+    """Write the rows into the target: constraint and indexes first, then batches."""
     from neo4j.exceptions import Neo4jError
 
     started = time.perf_counter()
@@ -343,15 +325,15 @@ def load(
         report = Throttled(progress)
         done = 0
         for labels, node_rows in sorted(rows.nodes.items()):
-            for batch in _batches(node_rows, batch_size):
-                session.execute_write(write_nodes, ":".join(labels), batch)
+            for batch in batches(node_rows, batch_size):
+                session.execute_write(_upsert_nodes, ":".join(labels), batch)
                 done += len(batch)
                 report(f"nodes {done}/{rows.node_count}", done == rows.node_count)
         done = 0
         for edge_type, edge_rows in sorted(rows.edges.items()):
-            for batch in _batches(edge_rows, batch_size):
+            for batch in batches(edge_rows, batch_size):
                 try:
-                    session.execute_write(_write_edges, edge_type, batch, verb)
+                    session.execute_write(_merge_edges, edge_type, batch)
                 except Neo4jError as exc:
                     problem = one_line(exc.message or exc)
                     raise StoreError(

@@ -67,13 +67,13 @@ def run_embedded(
     graph: CivicGraph, text: str, *, progress: Callable[[str], None] | None = None
 ) -> dict[str, Any]:
     """Start an embedded Bolt server for one query: load the graph, run, stop."""
-    from civicgraph.arcade import EmbeddedBolt, free_port
+    from civicgraph.arcade import EmbeddedBolt, free_port, quiet
 
     with tempfile.TemporaryDirectory(prefix="civicgraph-bolt-") as root:
         server = EmbeddedBolt(Path(root), port=free_port())
         try:
             target, _ = server.start_loaded(
-                lambda: projection_rows(graph), progress=progress or (lambda _: None)
+                lambda: projection_rows(graph), progress=progress or quiet
             )
             return run(target, text)
         finally:

@@ -15,6 +15,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from civicgraph.arcade import quiet
 from civicgraph.bolt import BoltTarget, LoadReport, load, projection_rows
 from civicgraph.errors import StoreError, UsageError
 
@@ -26,11 +27,7 @@ ATTEMPTS = 4
 RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
 
 
-def _quiet(_: str) -> None:
-    pass
-
-
-def push_bolt(graph: CivicGraph, target: BoltTarget, progress: Progress = _quiet) -> LoadReport:
+def push_bolt(graph: CivicGraph, target: BoltTarget, progress: Progress = quiet) -> LoadReport:
     """Load the projection into a Bolt server; a second push changes nothing."""
     return load(target, projection_rows(graph), progress=progress)
 
@@ -67,7 +64,7 @@ def push_sparql(
     *,
     user: str | None = None,
     password: str | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> dict[str, Any]:
     """PUT every graph of the store to a Graph Store Protocol endpoint; return what was sent."""
     import requests
