@@ -245,17 +245,16 @@ class _Loads:
 
     Oxigraph sorts and writes a load's last batch only once its input ends, so one load of
     the whole graph leaves that work until every record is read. Ending a load every
-    `part` characters and starting the next lets the two overlap, and lets the finished
-    parts be written on the other cores. At most `writers` finished parts are being written
-    while the next is fed, which bounds memory: feeding waits for the oldest.
-    The text is split only between records. A failed build abandons them all (the store
-    is dropped).
+    `part` characters and starting the next lets the two overlap. At most one finished part
+    is being written while the next is fed, which bounds memory: a new part waits for the
+    one before the last (more writers, or smaller parts, measured no faster: each load
+    costs Oxigraph CPU of its own). The text is split only between records. A failed
+    build abandons them all (the store is dropped).
     """
 
-    def __init__(self, store: ox.Store, part: int = 40 << 20, writers: int = 1) -> None:
+    def __init__(self, store: ox.Store, part: int = 40 << 20) -> None:
         self.store = store
         self.part = part
-        self.writers = writers
         self.current: _BackgroundLoad | None = None
         self.writing: deque[_BackgroundLoad] = deque()
         self.fed = 0
@@ -265,7 +264,7 @@ class _Loads:
 
     def feed(self, text: str) -> None:
         if self.current is None:
-            while len(self.writing) > self.writers:
+            while len(self.writing) > 1:
                 self.writing.popleft().finish()  # waits; raises its error
             self.current = _BackgroundLoad(self.store).__enter__()  # finished below
         self.current.feed(text)
