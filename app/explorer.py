@@ -22,7 +22,8 @@ import streamlit as st
 
 from civicgraph.api import CivicGraph
 from civicgraph.errors import CivicGraphError, NotFoundError
-from civicgraph.viz import neighbourhood, network_html, pick_nodes
+from civicgraph.explorer.drawing import network_html
+from civicgraph.graph.layout import neighbourhood, pick_nodes
 
 PAGES = {
     "network": "pages/network.py",

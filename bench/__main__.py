@@ -49,7 +49,7 @@ def child(module: str, *args: str, timeout: float | None = None) -> dict[str, An
 def cli_startup(runs: int = 5) -> float:
     """Median seconds of `civicgraph --help` (the console script, as a user runs it)."""
     script = Path(sys.executable).parent / "civicgraph"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "civicgraph.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "civicgraph.cli.app"]
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -59,9 +59,9 @@ def cli_startup(runs: int = 5) -> float:
 
 
 def run_size(n: int, work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from civicgraph.build.synth.generator import synthesize
     from civicgraph.config import Settings
-    from civicgraph.store import model_for
-    from civicgraph.synth import synthesize
+    from civicgraph.store.builds import model_for
 
     here = work / f"n{n}"
     shutil.rmtree(here, ignore_errors=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.chromium import ARGS, CHROMIUM
-from civicgraph.arcade import free_port
+from civicgraph.serve.bolt.arcade import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 DRAWN = "body[data-ready=true]"
@@ -40,7 +40,7 @@ def serve_explorer(store_dir: Path) -> tuple[subprocess.Popen[str], str]:
         [
             sys.executable,
             "-m",
-            "civicgraph.cli",
+            "civicgraph.cli.app",
             "explore",
             "--port",
             str(port),
@@ -136,7 +136,7 @@ def _synthetic_store(entities: int, work: Path) -> Path:
         ["synth", "--entities", str(entities), "--seed", "1", "--out", str(data)],
         ["build", "--data", str(data), "--store", str(store), "--no-shapes"],
     ):
-        subprocess.run([sys.executable, "-m", "civicgraph.cli", *command], cwd=REPO, check=True)
+        subprocess.run([sys.executable, "-m", "civicgraph.cli.app", *command], cwd=REPO, check=True)
     return store
 
 
@@ -154,7 +154,7 @@ def main() -> None:
         else:
             store = Path(work) / "store"
             subprocess.run(
-                [sys.executable, "-m", "civicgraph.cli", "build", "--store", str(store)],
+                [sys.executable, "-m", "civicgraph.cli.app", "build", "--store", str(store)],
                 cwd=REPO,
                 check=True,
             )

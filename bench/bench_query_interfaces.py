@@ -22,8 +22,8 @@ import requests
 
 from bench.services import Started, start, stop
 from civicgraph.api import CivicGraph
-from civicgraph.arcade import free_port
 from civicgraph.config import Settings
+from civicgraph.serve.bolt.arcade import free_port
 
 LOOKUP = "SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}"
 LOADED = re.compile(r"loaded (\d+) nodes and (\d+) relationships in ([\d.]+) s")

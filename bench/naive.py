@@ -28,7 +28,7 @@ def measure(work: Path, seed: int, sample_k: int) -> dict[str, Any]:
     from rdflib.namespace import RDFS
 
     from civicgraph.config import Settings
-    from civicgraph.ontology import load_model
+    from civicgraph.model.ontology import load_model
 
     sample = json.loads((work / "sample.json").read_text())
     model = load_model(Settings.resolve(env={}).ontology_dir.resolve())

@@ -7,11 +7,11 @@ The first measurements (2026-11-25, morning) gave, at N = 10k / 100k: build 12.5
 projection 8.6 s / 88 s, lookup 1.7 ms / 61 ms, path 3.4 ms / 33 ms, PageRank 0.74 s /
 4.9 s, reach 12.6 s / over 60 s, Bolt load 94 s / over 600 s. What changed since:
 
-- **YAML** (`civicgraph.blockyaml`): a line reader for the plain block YAML data files use,
+- **YAML** (`civicgraph.build.blockyaml`): a line reader for the plain block YAML data files use,
   and a JSON-speed path for files written one record per line (`- {"id": ...}`, the layout
   `synth` writes by default). Plain scalars go through PyYAML's own resolver and escapes;
   anything else falls back to PyYAML for that file, with its error messages.
-- **Loading while reading** (`civicgraph.store`): each data file's records are turned into
+- **Loading while reading** (`civicgraph.store.builder`): each data file's records are turned into
   N-Triples as soon as they are read (ontology terms looked up once, literals escaped by
   json's C encoder) and written into an OS pipe that Oxigraph's bulk loader reads by
   path. Given a path, pyoxigraph releases the GIL for the whole load, so parsing, sorting
@@ -25,18 +25,18 @@ projection 8.6 s / 88 s, lookup 1.7 ms / 61 ms, path 3.4 ms / 33 ms, PageRank 0.
   same as before.
 - **What the build already knows, kept beside the store**: the projection, the name index
   and every entity's and relationship's citations are written from the records during the
-  build (`civicgraph.projcache`), so nothing has to read them back from Oxigraph, where
+  build (`civicgraph.store.kept`), so nothing has to read them back from Oxigraph, where
   each term of each quad is a random lookup in its string table (about 10 µs at 10k and
   25 µs at 100k entities: the projection alone took 88 s at 100k). A test holds the kept
   files equal to what the store gives back.
-- **SHACL at scale** (`civicgraph.validate`): up to 5,000 records pyshacl checks everything;
+- **SHACL at scale** (`civicgraph.build.validate`): up to 5,000 records pyshacl checks everything;
   above, a deterministic sample (every k-th record, 50 of each kind) plus every entity the
   sample references. Data errors the shapes could see are caught, completely, by `ingest`
   and `check_records`; what is left, a writer turning a valid record into a malformed node,
   is systematic and shows in any sample (`tests/test_build_scale.py` breaks the writer and
   the sample catches it).
 - **SHACL in a child process** (`validate.ShapeChecker`): the build starts
-  `python -m civicgraph.validate` before it reads the records. The child imports pyshacl and
+  `python -m civicgraph.build.validate` before it reads the records. The child imports pyshacl and
   rdflib and reads the ontology (about 0.7 s of Python) while the first part is still being
   read, when a core is idle; it then validates the sample while the build checks references
   and writes its caches. Imported inside the build, pyshacl had also left garbage cycles
@@ -49,19 +49,20 @@ projection 8.6 s / 88 s, lookup 1.7 ms / 61 ms, path 3.4 ms / 33 ms, PageRank 0.
 - **PageRank** runs as a sparse power iteration (scipy) on the collapsed graph, to a total
   change below 1e-11 (networkx's algorithm, iterated further); igraph's solvers with
   weights took 0.6 s at 100k. The graph reaches it as index arrays numbered straight from
-  the collapsed pairs (`analysis.Indexed`), with no tuple per edge and no igraph graph
+  the collapsed pairs (`graph.indexed.Indexed`), with no tuple per edge and no igraph graph
   (igraph is built from the same arrays for betweenness only): 100k first call 1.1 s →
   0.66 s. The ranking folds labels only for the entities that can reach the top.
 - **Path and profile**: a hop's citations are read by their `civ:citation` links only.
-- **Bolt** (`civicgraph.arcade_load`): `serve bolt` loads the embedded ArcadeDB in process,
-  through the JSON batch bridge of the `arcadedb-embedded` wheel (vertices and edges in
-  batches of 20k, indexes after the data, the WAL off for the throw-away database, edges
-  flushed bucket by bucket in parallel), with the rows kept beside the build. Python's
-  cyclic garbage collector is paused while the rows are built and sent (it walked millions
-  of live objects again and again). The JVM starts first (`civicgraph.arcade` no longer
-  imports the rest of civicgraph), then the server starts on a thread while the main
-  thread imports, opens the store and builds the rows; new rows are written beside the
-  build only once the server says `ready`. `push` to another server still sends batched
+- **Bolt** (`civicgraph.serve.bolt.arcade_load`): `serve bolt` loads the embedded ArcadeDB
+  in process, through the JSON batch bridge of the `arcadedb-embedded` wheel (vertices and
+  edges in batches of 20k, indexes after the data, the WAL off for the throw-away
+  database, edges flushed bucket by bucket in parallel), with the rows kept beside the
+  build. Python's cyclic garbage collector is paused while the rows are built and sent (it
+  walked millions of live objects again and again). The JVM starts first
+  (`civicgraph.serve.bolt.arcade` imports only the light `driver` and `store.loading`),
+  then the server starts on a thread while the main thread imports, opens the store and
+  builds the rows; new rows are written beside the build only once the server says
+  `ready`. `push` to another server still sends batched
   `UNWIND $rows … MERGE` through the neo4j driver.
 - **Reading records**: ids and dates that recur are checked once (`lru_cache`), plain
   strings take a fast path, and the kept citations go through one JSON encoder.

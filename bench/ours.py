@@ -31,7 +31,7 @@ TWO_HOPS = (
 
 def measure_build(data: Path, store: Path) -> dict[str, Any]:
     from civicgraph.config import Settings
-    from civicgraph.store import build
+    from civicgraph.store.builder import build
 
     settings = Settings.resolve(data_dir=data, store_dir=store, env={})
     steps: dict[str, float] = {}
@@ -84,13 +84,13 @@ def _import_engines() -> None:
 def measure_queries(store: Path, work: Path, seed: int, sample_k: int) -> dict[str, Any]:
     from civicgraph.api import CivicGraph
     from civicgraph.config import Settings
-    from civicgraph.vocab import entity_iri
+    from civicgraph.model.vocab import entity_iri
 
     result: dict[str, Any] = {}
     result["open_s"], graph = timed(lambda: CivicGraph(Settings.resolve(store_dir=store, env={})))
     result["names_s"], _ = timed(lambda: graph.names)
     result["projection_s"], _ = timed(lambda: graph.projection)
-    # a new process reads the projection cached beside the build (civicgraph.projcache)
+    # a new process reads the projection cached beside the build (civicgraph.store.kept)
     again = CivicGraph(Settings.resolve(store_dir=store, env={}))
     result["projection_cached_s"], _ = timed(lambda: again.projection)
     if hasattr(graph, "views"):
@@ -148,10 +148,8 @@ def measure_queries(store: Path, work: Path, seed: int, sample_k: int) -> dict[s
     result["sparql_2hop_s"] = median_time(lambda i: sparql(TWO_HOPS.format(iri=i)), iris)
     result["query_rss_mb"] = peak_rss_mb()
 
-    from civicgraph.export import export
-
     with (work / "graph.nt").open("wb") as sink:
-        result["export_nt_s"], _ = timed(lambda: export(graph, "nt", sink))
+        result["export_nt_s"], _ = timed(lambda: graph.export("nt", sink))
     return result
 
 

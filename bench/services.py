@@ -22,7 +22,7 @@ from typing import Any
 
 from bench.common import median_time
 from bench.ours import ONE_ENTITY, TWO_HOPS
-from civicgraph.arcade import free_port
+from civicgraph.serve.bolt.arcade import free_port
 
 NOT_AVAILABLE = "n/a (not available)"
 ENDPOINT_KEYS = ("endpoint_ready_s", "endpoint_one_s", "endpoint_2hop_s")
@@ -30,7 +30,7 @@ PREFIX = "PREFIX civ: <https://w3id.org/civicgraph/ontology#>\n"
 
 
 def _command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "civicgraph.cli", *args]
+    return [sys.executable, "-m", "civicgraph.cli.app", *args]
 
 
 def stop(process: subprocess.Popen[str]) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from civicgraph.api import CivicGraph
 from civicgraph.config import REPO_DIR, Settings
-from civicgraph.store import build
+from civicgraph.store.builder import build
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "mini"

@@ -22,7 +22,7 @@ import requests
 BARE_ARCADEDB = """
 import sys, time
 from pathlib import Path
-from civicgraph.arcade import EmbeddedBolt
+from civicgraph.serve.bolt.arcade import EmbeddedBolt
 server = EmbeddedBolt(Path(sys.argv[1]), port=int(sys.argv[2]), databases=tuple(sys.argv[3:]))
 server.start()
 print("ready", server.uri, flush=True)
@@ -41,7 +41,7 @@ def free_port() -> int:
 
 
 def civicgraph_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "civicgraph.cli", *args]
+    return [sys.executable, "-m", "civicgraph.cli.app", *args]
 
 
 @contextmanager

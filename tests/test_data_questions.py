@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from civicgraph.cli import app
+from civicgraph.cli.app import app
 
 runner = CliRunner()
 ID = "https://w3id.org/civicgraph/id/"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from civicgraph.cli import app
+from civicgraph.cli.app import app
 from civicgraph.config import REPO_DIR
 
 SOURCE = REPO_DIR / "data" / "sources" / "building-resilient-communities-intro.txt"

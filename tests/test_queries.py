@@ -9,9 +9,9 @@ import pyoxigraph as ox
 import pytest
 
 from civicgraph.api import CivicGraph
-from civicgraph.bolt import BoltTarget
 from civicgraph.config import REPO_DIR
-from civicgraph.cypher import run
+from civicgraph.serve.bolt.cypher import run
+from civicgraph.serve.bolt.driver import BoltTarget
 
 QUERIES = REPO_DIR / "queries"
 SPARQL = sorted((QUERIES / "sparql").glob("*.rq"))

@@ -33,7 +33,7 @@ def test_quick_start_shows_the_promised_commands() -> None:
 def test_quick_start_civicgraph_commands_work(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIVICGRAPH_")}
     env["CIVICGRAPH_STORE"] = str(tmp_path / "store")
-    cli = [sys.executable, "-m", "civicgraph.cli"]
+    cli = [sys.executable, "-m", "civicgraph.cli.app"]
     built = subprocess.run(
         [*cli, "build"], cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=300
     )

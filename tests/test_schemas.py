@@ -9,7 +9,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
-from civicgraph.cli import app
+from civicgraph.cli.app import app
 from civicgraph.config import REPO_DIR
 
 SCHEMAS = REPO_DIR / "schemas"

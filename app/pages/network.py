@@ -21,7 +21,7 @@ from explorer import (
 )
 
 from civicgraph.errors import CivicGraphError
-from civicgraph.viz import FAMILY_COLOURS
+from civicgraph.explorer.drawing import FAMILY_COLOURS
 
 graph, version = current()
 

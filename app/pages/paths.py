@@ -21,7 +21,8 @@ from explorer import (
 )
 
 from civicgraph.errors import CivicGraphError
-from civicgraph.viz import network_html, path_positions
+from civicgraph.explorer.drawing import network_html
+from civicgraph.graph.layout import path_positions
 
 graph, version = current()
 ANY = "Any entity of a type"

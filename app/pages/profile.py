@@ -21,7 +21,8 @@ from explorer import (
     when,
 )
 
-from civicgraph.viz import network_html, pick_nodes
+from civicgraph.explorer.drawing import network_html
+from civicgraph.graph.layout import pick_nodes
 
 graph, version = current()
 

@@ -10,34 +10,37 @@ The store is opened read-only, so several processes can read it at once.
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import networkx as nx
 import pyoxigraph as ox
 
 from civicgraph.config import Settings
-from civicgraph.entities import EntitySummary, NameIndex, citations_for, profile
 from civicgraph.errors import UsageError
-from civicgraph.ontology import Model
-from civicgraph.project import Filter, Views, filtered
-from civicgraph.sparql import query, select, value
-from civicgraph.store import current_build, model_for
-from civicgraph.vocab import STATUSES
+from civicgraph.graph.entities import EntitySummary, NameIndex, citations_for, profile
+from civicgraph.graph.loaded import LoadedGraph
+from civicgraph.graph.project import Filter, Views, filtered
+from civicgraph.model.ontology import Model
+from civicgraph.model.vocab import STATUSES
+from civicgraph.store.builds import Build, current_build
+from civicgraph.store.sparql import query, select, value
 
 if TYPE_CHECKING:
-    from civicgraph.audit import AuditReport
+    from civicgraph.build.audit import AuditReport
 
 
 class CivicGraph:
-    """A built store, read-only, with the name index and projection cached on first use."""
+    """A built store, read-only, with the name index and projection loaded on first use.
+
+    The facade composes the stages: `store.builds.Build` (the opened build),
+    `graph.loaded.LoadedGraph` (its names, projection and views) and the graph and serve
+    functions that take them.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.build_dir = current_build(settings.store_dir)
-        self.store = ox.Store.read_only(str(self.build_dir / "oxigraph"))
-        self.model: Model = model_for(settings)
+        self.loaded = LoadedGraph(Build.open(settings))
 
     @classmethod
     def open(cls, store_dir: Path | None = None) -> CivicGraph:
@@ -52,34 +55,41 @@ class CivicGraph:
 
     @staticmethod
     def audit(settings: Settings | None = None) -> AuditReport:
-        """Audit the curated data (not the store) against its sources; see civicgraph.audit."""
-        from civicgraph.audit import audit
+        """Audit the curated data (not the store) against its sources; see build.audit."""
+        from civicgraph.build.audit import audit
 
         settings = settings or Settings.resolve()
         return audit(settings.data_dir, settings.ontology_dir)
 
-    @cached_property
+    @property
+    def build_dir(self) -> Path:
+        """The directory of the build this graph reads."""
+        return self.loaded.build.directory
+
+    @property
+    def store(self) -> ox.Store:
+        """The build's Oxigraph store, read-only."""
+        return self.loaded.build.store
+
+    @property
+    def model(self) -> Model:
+        """The ontology model the build was read with."""
+        return self.loaded.build.model
+
+    @property
     def names(self) -> NameIndex:
-        from civicgraph.projcache import cached_names
+        """Every entity's names, for lookups and search."""
+        return self.loaded.names
 
-        return cached_names(
-            self.build_dir,
-            self.settings.ontology_dir,
-            self.model,
-            lambda: NameIndex.from_store(self.store, self.model),
-        )
-
-    @cached_property
+    @property
     def projection(self) -> nx.MultiDiGraph[str]:
-        from civicgraph.projcache import cached_projection
-        from civicgraph.project import project
+        """The property-graph projection: one node per entity, one edge per relationship."""
+        return self.loaded.projection
 
-        # kept beside the build: a new process reads it instead of re-projecting the store
-        return cached_projection(
-            self.build_dir,
-            self.settings.ontology_dir,
-            lambda: project(self.store, self.model, self.names),
-        )
+    @property
+    def views(self) -> Views:
+        """The whole projection with its derived graphs, computed once."""
+        return self.loaded.views
 
     def resolve(self, name_or_id: str) -> EntitySummary:
         """Return the entity an id, label or alias denotes (NotFoundError otherwise)."""
@@ -98,11 +108,6 @@ class CivicGraph:
             {**summary.ref(), "score": round(score, 3)}
             for summary, score in self.names.search(text, types=types, limit=limit)
         ]
-
-    @cached_property
-    def views(self) -> Views:
-        """The whole projection with its derived graphs, computed once."""
-        return Views.of(self.projection, self.model)
 
     def keep(
         self,
@@ -165,7 +170,7 @@ class CivicGraph:
         keep: Filter | None = None,
     ) -> dict[str, Any]:
         """Return up to k shortest simple paths with cited hops (contract's `path --json`)."""
-        from civicgraph.paths import PathOptions, shortest_paths
+        from civicgraph.graph.paths import PathOptions, shortest_paths
 
         options = PathOptions(
             k=k,
@@ -185,7 +190,7 @@ class CivicGraph:
 
     def evidence(self, found: dict[str, Any]) -> str:
         """Write a `path` answer as a Markdown evidence packet with footnoted quotes."""
-        from civicgraph.evidence import documents, packet
+        from civicgraph.graph.evidence import documents, packet
 
         return packet(found, self.model, documents(self.store))
 
@@ -203,7 +208,7 @@ class CivicGraph:
         keep: Filter | None = None,
     ) -> dict[str, Any]:
         """Rank entities by a centrality metric (contract's `centrality --json`)."""
-        from civicgraph.analysis import centrality
+        from civicgraph.graph.centrality import centrality
 
         return centrality(
             self.view(keep),
@@ -226,7 +231,7 @@ class CivicGraph:
         keep: Filter | None = None,
     ) -> dict[str, Any]:
         """Find communities (seeded Louvain) with their most connected members."""
-        from civicgraph.analysis import communities
+        from civicgraph.graph.communities import communities
 
         return communities(self.view(keep), seed=seed, resolution=resolution, top=top)
 
@@ -239,7 +244,7 @@ class CivicGraph:
         keep: Filter | None = None,
     ) -> dict[str, Any]:
         """Find entities whose removal cuts entities of one type off from another."""
-        from civicgraph.analysis import brokers
+        from civicgraph.graph.communities import brokers
 
         views = self.view(keep)
         # actors broker; a shared place or citing publication is not a broker
@@ -263,7 +268,7 @@ class CivicGraph:
         keep: Filter | None = None,
     ) -> dict[str, Any]:
         """List the programs and reforms (or other types) an actor connects to."""
-        from civicgraph.reach import reach
+        from civicgraph.graph.reach import reach
 
         targets = {
             t for name in to_types or ["Program", "Reform"] for t in self.types_of(name) or ()
@@ -279,7 +284,7 @@ class CivicGraph:
 
     def neighbours(self, name_or_id: str, *, depth: int = 1) -> dict[str, Any]:
         """Return an entity's ego network within `depth` hops."""
-        from civicgraph.reach import neighbours
+        from civicgraph.graph.reach import neighbours
 
         if depth < 1:
             raise UsageError("--depth must be at least 1")
@@ -315,7 +320,7 @@ class CivicGraph:
 
     def sparql_table(self, text: str, *, limit: int = 10_000) -> dict[str, Any]:
         """Run a SPARQL query and return `{"columns", "rows", "truncated"}` (plain values)."""
-        from civicgraph.consoles import as_table
+        from civicgraph.store.sparql import as_table
 
         return as_table(self.sparql(text), limit)
 
@@ -330,18 +335,18 @@ class CivicGraph:
     ) -> dict[str, Any]:
         """Run Cypher on a Bolt server (`uri`, else CIVICGRAPH_BOLT_URI), or, with neither,
         on an embedded server started for this one query; `{"columns", "rows"}`."""
-        from civicgraph.bolt import BoltTarget
-        from civicgraph.cypher import run, run_embedded
+        from civicgraph.serve.bolt.cypher import run, run_embedded
+        from civicgraph.serve.bolt.driver import BoltTarget
 
         uri = uri or self.settings.bolt_uri
         if uri:
             return run(BoltTarget(uri, user, password, database), text)
-        return run_embedded(self, text)
+        return run_embedded(self.loaded, text)
 
     @staticmethod
     def saved_queries(language: str) -> list[dict[str, str]]:
         """List the saved queries in queries/<language>/ (name, description, text)."""
-        from civicgraph.consoles import saved_queries
+        from civicgraph.serve.saved import saved_queries
 
         return [
             {"name": q.name, "description": q.description, "text": q.text}
@@ -350,7 +355,7 @@ class CivicGraph:
 
     def build_info(self) -> dict[str, Any]:
         """Return what the current build records of itself (when, from which data, counts)."""
-        from civicgraph.store import manifest
+        from civicgraph.store.builds import manifest
 
         return manifest(self.settings.store_dir)
 
@@ -364,19 +369,19 @@ class CivicGraph:
 
     def documents(self) -> dict[str, str]:
         """Return each source document's bibliographic citation, keyed by its path."""
-        from civicgraph.evidence import documents
+        from civicgraph.graph.evidence import documents
 
         return documents(self.store)
 
     def datasets(self) -> list[dict[str, Any]]:
         """List the datasets holding observations, each with its measures and source line."""
-        from civicgraph.tables import datasets
+        from civicgraph.graph.tables import datasets
 
         return datasets(self.store, self.names)
 
     def observations(self, dataset: str, *, measure: str | None = None) -> list[dict[str, Any]]:
         """Return a dataset's observations as flat rows, dimensions labelled, quotes attached."""
-        from civicgraph.tables import observations
+        from civicgraph.graph.tables import observations
 
         found = self.resolve(dataset)
         if measure is not None and measure not in self.model.measures:
@@ -386,6 +391,12 @@ class CivicGraph:
 
     def path_subgraph(self, found: dict[str, Any], fmt: str = "graphml") -> bytes:
         """Write the entities and relationships of a `path` answer as GraphML or JSON."""
-        from civicgraph.subgraph import path_subgraph, serialise
+        from civicgraph.graph.subgraph import path_subgraph, serialise
 
         return serialise(path_subgraph(self.projection, found), fmt)
+
+    def export(self, fmt: str, sink: IO[bytes]) -> None:
+        """Write the whole graph to `sink` in one of `graph.export.FORMATS`."""
+        from civicgraph.graph.export import export
+
+        export(self.loaded, fmt, sink)

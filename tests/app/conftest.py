@@ -95,7 +95,7 @@ class Explorer:
             [
                 sys.executable,
                 "-m",
-                "civicgraph.cli",
+                "civicgraph.cli.app",
                 "explore",
                 "--port",
                 str(self.port),

@@ -13,7 +13,7 @@ from types import ModuleType
 import pytest
 
 from civicgraph.config import REPO_DIR
-from civicgraph.viz import vis_library
+from civicgraph.explorer.drawing import vis_library
 from tests.app.conftest import OpenPage
 from tests.app.test_home import iframe_page
 

@@ -1,0 +1,229 @@
+"""Turn typed records into RDF, following the provenance model of the contract.
+
+An entity is typed and labelled; a relationship becomes a `civ:Relationship` node plus the
+plain triple `subject civ:<relation> object`; an observation becomes a `qb:Observation`;
+every one of them points with `civ:citation` to citation nodes that hold the quote, the
+offsets and the source document.
+
+The graph is written as N-Triples text, one record at a time: Oxigraph's bulk loader
+parses it far faster than Python can build term objects, and nothing holds the whole graph
+in memory (see `store.build`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from json.encoder import encode_basestring
+
+from civicgraph.build.records import (
+    Citation,
+    EntityRecord,
+    ObservationRecord,
+    Origin,
+    Records,
+    RelationshipRecord,
+)
+from civicgraph.build.sources import SourceDocument
+from civicgraph.model.ontology import Model
+from civicgraph.model.vocab import CIV, ID_BASE, STATUSES
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+QB = "http://purl.org/linked-data/cube#"
+
+
+def iri(value: object) -> str:
+    """Write an IRI as an N-Triples term."""
+    return f"<{value}>"
+
+
+def node(slug: str) -> str:
+    """Write the IRI of an instance (entity, relationship, observation, citation)."""
+    return f"<{ID_BASE}{slug}>"
+
+
+def literal(value: str, lang: str | None = None) -> str:
+    """Write a string literal; a JSON string is a valid N-Triples string (same escapes)."""
+    text: str = encode_basestring(value)  # json.dumps(value, ensure_ascii=False), in C
+    return f"{text}@{lang}" if lang else text
+
+
+def date_literal(value: str) -> str:
+    """Type a date by its precision: xsd:gYear, xsd:gYearMonth or xsd:date."""
+    kind = {4: "gYear", 7: "gYearMonth", 10: "date"}.get(len(value))
+    return f"{literal(value)}^^<{XSD}{kind}>" if kind else literal(value)
+
+
+def number_literal(value: int | Decimal) -> str:
+    kind = "integer" if isinstance(value, int) else "decimal"
+    return f'"{value}"^^<{XSD}{kind}>'
+
+
+def bibliographic_citation(doc: SourceDocument) -> str:
+    """Cite a source the way a reader expects: authors in their order, year, title, publisher."""
+    authors = ", ".join(doc.authors)
+    year = f" ({doc.year})" if doc.year is not None else ""
+    publisher = f" {doc.publisher}." if doc.publisher else ""
+    return f"{authors}{year}. {doc.title}.{publisher}".strip()
+
+
+A = iri(RDF + "type")
+LABEL = iri(RDFS + "label")
+ALT_LABEL = iri(SKOS + "altLabel")
+DEFINITION = iri(SKOS + "definition")
+IN_SCHEME = iri(SKOS + "inScheme")
+DESCRIPTION = iri(DCT + "description")
+SOURCE = iri(DCT + "source")
+# The ontology's terms as N-Triples text, looked up once: the writer emits millions of them.
+CITATION, NOTE, STATUS = iri(CIV.citation), iri(CIV.note), iri(CIV.status)
+CITATION_CLASS, QUOTE = iri(CIV.Citation), iri(CIV.quote)
+CHAR_START, CHAR_END = iri(CIV.charStart), iri(CIV.charEnd)
+RELATIONSHIP, SUBJECT, OBJECT = iri(CIV.Relationship), iri(CIV.subject), iri(CIV.object)
+RELATION, START_DATE, END_DATE = iri(CIV.relation), iri(CIV.startDate), iri(CIV.endDate)
+ROLE, VIA = iri(CIV.role), iri(CIV.via)
+PERIOD, UNIT, RANK, PRINTED_AS = iri(CIV.period), iri(CIV.unit), iri(CIV.rank), iri(CIV.printedAs)
+STATUS_VALUES = {status: iri(CIV[status]) for status in STATUSES}
+
+
+class TripleWriter:
+    """Write records as N-Triples lines; each citation node is written once."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self._citations_written: set[str] = set()
+        self._classes = {t: iri(c.iri) for t, c in model.classes.items()}
+
+    def cite(self, subject: str, citations: list[Citation], out: list[str]) -> None:
+        for citation in citations:
+            slug = citation.slug
+            cite = node(slug)
+            out.append(f"{subject} {CITATION} {cite} .\n")
+            if slug in self._citations_written:
+                continue
+            self._citations_written.add(slug)
+            where = citation.where
+            out.append(
+                f"{cite} {A} {CITATION_CLASS} .\n"
+                f"{cite} {QUOTE} {literal(citation.quote)} .\n"
+                f'{cite} {CHAR_START} "{where.start}"^^<{XSD}integer> .\n'
+                f'{cite} {CHAR_END} "{where.end}"^^<{XSD}integer> .\n'
+                f"{cite} {SOURCE} {node(where.document.id)} .\n"
+            )
+
+    def source(self, doc: SourceDocument) -> list[str]:
+        s = node(doc.id)
+        out = [f"{s} {A} <{CIV.SourceDocument}> .\n"]
+        out.append(f"{s} <{DCT}title> {literal(doc.title, 'en')} .\n")
+        out += [f"{s} <{DCT}creator> {literal(author)} .\n" for author in doc.authors]
+        if doc.year is not None:
+            out.append(f"{s} <{DCT}issued> {date_literal(str(doc.year))} .\n")
+        if doc.publisher is not None:
+            out.append(f"{s} <{DCT}publisher> {literal(doc.publisher)} .\n")
+        out.append(f"{s} <{DCT}bibliographicCitation> {literal(bibliographic_citation(doc))} .\n")
+        out.append(f"{s} <{CIV.path}> {literal(doc.path)} .\n")
+        out.append(f"{s} <{CIV.sha256}> {literal(doc.sha256)} .\n")
+        return out
+
+    def entity(self, entity: EntityRecord) -> list[str]:
+        s = node(entity.id)
+        out = [f"{s} {A} {self._classes[t]} .\n" for t in entity.types]
+        out.append(f"{s} {LABEL} {literal(entity.label, 'en')} .\n")
+        if entity.label_es is not None:
+            out.append(f"{s} {LABEL} {literal(entity.label_es, 'es')} .\n")
+        out += [f"{s} {ALT_LABEL} {literal(alias)} .\n" for alias in entity.aliases]
+        if entity.description is not None:
+            out.append(f"{s} {DESCRIPTION} {literal(entity.description, 'en')} .\n")
+        if entity.note is not None:
+            out.append(f"{s} {NOTE} {literal(entity.note, 'en')} .\n")
+        if self.model.conforms(entity.types, SKOS + "Concept"):
+            # a SKOS concept gets its definition and the scheme its class names
+            if entity.description is not None:
+                out.append(f"{s} {DEFINITION} {literal(entity.description, 'en')} .\n")
+            scheme = self.model.scheme_of(entity.types)
+            if scheme:
+                out.append(f"{s} {IN_SCHEME} {iri(scheme)} .\n")
+        self.cite(s, entity.citations, out)
+        return out
+
+    def relationship(self, rel: RelationshipRecord) -> list[str]:
+        s, subject, obj = node(rel.id), node(rel.subject), node(rel.object)
+        relation = iri(rel.relation.iri)
+        out = [
+            f"{subject} {relation} {obj} .\n"
+            f"{s} {A} {RELATIONSHIP} .\n"
+            f"{s} {SUBJECT} {subject} .\n"
+            f"{s} {OBJECT} {obj} .\n"
+            f"{s} {RELATION} {relation} .\n"
+            f"{s} {STATUS} {STATUS_VALUES[rel.status]} .\n"
+        ]
+        if rel.start:
+            out.append(f"{s} {START_DATE} {date_literal(rel.start)} .\n")
+        if rel.end:
+            out.append(f"{s} {END_DATE} {date_literal(rel.end)} .\n")
+        if rel.role is not None:
+            out.append(f"{s} {ROLE} {literal(rel.role)} .\n")
+        if rel.via:
+            out.append(f"{s} {VIA} {node(rel.via)} .\n")
+        if rel.note is not None:
+            out.append(f"{s} {NOTE} {literal(rel.note, 'en')} .\n")
+        self.cite(s, rel.citations, out)
+        return out
+
+    def observation(self, obs: ObservationRecord) -> list[str]:
+        s = node(obs.id)
+        period = date_literal(obs.period) if "/" not in obs.period else literal(obs.period)
+        out = [
+            f"{s} {A} <{QB}Observation> .\n",
+            f"{s} <{QB}dataSet> {node(obs.dataset)} .\n",
+            f"{s} <{QB}measureType> {iri(obs.measure.iri)} .\n",
+            f"{s} {iri(obs.measure.iri)} {number_literal(obs.value)} .\n",
+            f"{s} {PERIOD} {period} .\n",
+        ]
+        for key, slug in sorted(obs.dimensions.items()):
+            out.append(f"{s} {iri(self.model.dimensions[key].iri)} {node(slug)} .\n")
+        out.append(f"{s} {UNIT} {literal(obs.unit)} .\n")
+        if obs.rank is not None:
+            out.append(f"{s} {RANK} {number_literal(obs.rank)} .\n")
+        if obs.printed is not None:
+            out.append(f"{s} {PRINTED_AS} {literal(obs.printed)} .\n")
+        out.append(f"{s} {STATUS} {STATUS_VALUES[obs.status]} .\n")
+        if obs.note is not None:
+            out.append(f"{s} {NOTE} {literal(obs.note, 'en')} .\n")
+        self.cite(s, obs.citations, out)
+        return out
+
+    def records(self, records: Records) -> Iterator[str]:
+        """Yield the records' N-Triples text, a record at a time."""
+        for entity in records.entities:
+            yield "".join(self.entity(entity))
+        for rel in records.relationships:
+            yield "".join(self.relationship(rel))
+        for obs in records.observations:
+            yield "".join(self.observation(obs))
+
+
+def ntriples(records: Records, sources: Iterable[SourceDocument], model: Model) -> Iterator[str]:
+    """Yield the data graph as N-Triples text, a record's lines at a time."""
+    writer = TripleWriter(model)
+    for doc in sources:
+        yield "".join(writer.source(doc))
+    yield from writer.records(records)
+
+
+def origins(records: Records) -> dict[str, Origin]:
+    """Map each node's IRI to the record it came from (a citation: the first that cites it)."""
+    found: dict[str, Origin] = {}
+    items: list[EntityRecord | RelationshipRecord | ObservationRecord] = [
+        *records.entities,
+        *records.relationships,
+        *records.observations,
+    ]
+    for item in items:
+        found[ID_BASE + item.id] = item.origin
+        for citation in item.citations:
+            found.setdefault(ID_BASE + citation.slug, item.origin)
+    return found

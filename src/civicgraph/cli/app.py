@@ -1,0 +1,53 @@
+"""The `civicgraph` command line: the Typer application and its entry point.
+
+Each command group lives in a module of its own and is added here. Heavy libraries are
+imported inside the commands so that `civicgraph --help` starts fast. Errors are printed
+as plain lines on stderr with the exit codes of the contract: 0 success, 1 nothing found,
+2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from civicgraph.cli import analytics, data, explore, interfaces, lookup
+
+app = typer.Typer(
+    name="civicgraph",
+    help="A cited knowledge graph of Mexico's civic responses to crime and violence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+serve_app = typer.Typer(help="Serve the graph: a SPARQL endpoint or a Bolt server.")
+app.add_typer(serve_app, name="serve")
+
+# in the order `civicgraph --help` lists them
+app.command()(data.build)
+app.command()(lookup.stats)
+app.command()(lookup.entity)
+app.command()(lookup.search)
+app.command()(lookup.sparql)
+app.command()(lookup.export)
+app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+    explore.explore
+)
+app.command()(data.synth)
+analytics.register_analytics(app)
+app.command()(data.audit)
+interfaces.register_query_interfaces(app, serve_app)
+
+
+def main() -> None:
+    """Entry point of the `civicgraph` console script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Evidence packets: a path written out as numbered sentences with footnoted quotes.
+
+The packet is Markdown a fact-checker can read without the tool: each hop is one
+sentence in the relationship's own direction ("USAID funds Network for Oral Trials"), its
+claim status when it is not plainly reported, and a footnote per quote with the source's
+title, authors, year and the quote's character offsets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+
+from civicgraph.model.ontology import Model
+from civicgraph.store.sparql import select, value
+
+DOCUMENTS = """
+SELECT ?path ?citation WHERE {
+  ?d a civ:SourceDocument ; civ:path ?path ; dcterms:bibliographicCitation ?citation }"""
+
+
+def documents(store: ox.Store) -> dict[str, str]:
+    """Return each source document's bibliographic citation, keyed by its path."""
+    return {value(row["path"]): value(row["citation"]) for row in select(store, DOCUMENTS)}
+
+
+def sentence(hop: dict[str, Any], model: Model) -> str:
+    """Write one hop as a plain sentence in the direction its relationship points."""
+    subject, obj = (
+        (hop["from"], hop["to"]) if hop["direction"] == "out" else (hop["to"], hop["from"])
+    )
+    relation = model.relations.get(hop["predicate"])
+    verb = relation.label if relation else hop["predicate"]
+    text = f"{subject['label']} {verb} {obj['label']}"
+    if hop.get("role"):
+        text += f", as {hop['role']}"
+    start, end = hop.get("start"), hop.get("end")
+    if start and end:
+        text += f" ({start} to {end})"
+    elif start:
+        text += f" (from {start})"
+    elif end:
+        text += f" (until {end})"
+    if hop["status"] != "reported":
+        text += f" [{hop['status']}]"
+    return text + "."
+
+
+def packet(found: dict[str, Any], model: Model, docs: dict[str, str]) -> str:
+    """Render `path --json` output as a Markdown evidence packet."""
+    lines = [f"# How {found['from']['label']} connects to {found['to']['label']}", ""]
+    notes: list[str] = []
+    for number, path in enumerate(found["paths"], start=1):
+        lines += [f"## Path {number} ({path['length']} steps)", ""]
+        for step, hop in enumerate(path["hops"], start=1):
+            marks = ""
+            for source in hop["sources"]:
+                notes.append(_footnote(len(notes) + 1, source, docs))
+                marks += f"[^{len(notes)}]"
+            lines.append(f"{step}. {sentence(hop, model)}{marks}")
+        lines.append("")
+    lines += ["## Sources", "", *notes, ""]
+    lines.append(
+        "Quotes are verbatim; offsets count Unicode code points in the source file "
+        "(civicgraph data/sources/)."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _footnote(number: int, source: dict[str, Any], docs: dict[str, str]) -> str:
+    cited = docs.get(source["document"], source["document"])
+    where = f"{source['document']}, characters {source['char_start']}–{source['char_end']}"
+    return f"[^{number}]: “{source['quote']}” — {cited} ({where})"

@@ -1,0 +1,62 @@
+"""Export the whole graph: RDF serialisations, the property-graph projection, or profiles."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, TYPE_CHECKING
+
+import networkx as nx
+import pyoxigraph as ox
+
+from civicgraph.errors import UsageError
+from civicgraph.graph.entities import profile
+from civicgraph.store.sparql import PREFIXES
+
+if TYPE_CHECKING:
+    from civicgraph.graph.loaded import LoadedGraph
+
+RDF_FORMATS = {
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "ttl": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+GRAPH_FORMATS = ("graphml", "gexf")
+FORMATS = (*RDF_FORMATS, *GRAPH_FORMATS, "jsonl")
+
+
+def export(graph: LoadedGraph, fmt: str, sink: IO[bytes]) -> None:
+    """Write the graph to `sink` in one of FORMATS."""
+    if fmt in RDF_FORMATS:
+        rdf_format = RDF_FORMATS[fmt]
+        if rdf_format.supports_datasets:
+            quads = graph.build.store.quads_for_pattern(None, None, None, None)
+            ox.serialize(quads, sink, format=rdf_format, prefixes=PREFIXES)
+        else:
+            triples = (
+                q.triple for q in graph.build.store.quads_for_pattern(None, None, None, None)
+            )
+            prefixes = PREFIXES if fmt == "ttl" else None
+            ox.serialize(triples, sink, format=rdf_format, prefixes=prefixes)
+    elif fmt in GRAPH_FORMATS:
+        flat = flat_projection(graph.projection)
+        writer = nx.write_graphml if fmt == "graphml" else nx.write_gexf
+        writer(flat, sink)
+    elif fmt == "jsonl":
+        for slug in sorted(graph.names.entities):
+            line = json.dumps(
+                profile(graph.build.store, graph.names, slug), ensure_ascii=False, sort_keys=False
+            )
+            sink.write(line.encode("utf-8") + b"\n")
+    else:
+        raise UsageError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+
+
+def flat_projection(projection: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
+    """Return a copy whose attributes are scalars, as GraphML and GEXF require."""
+    flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for node, data in projection.nodes(data=True):
+        flat.add_node(node, label=data["label"], types=";".join(data["types"]))
+    for source, target, key, data in projection.edges(keys=True, data=True):
+        flat.add_edge(source, target, key=key, **data)
+    return flat

@@ -1,0 +1,174 @@
+"""Shortest simple paths between two entities, every hop with the words that support it.
+
+Paths ignore direction (a movement demanding a reform and a donor funding the movement
+connect the donor to the reform); each hop says whether its relationship points along the
+path (`out`) or against it (`in`). Where several relationships join the same two entities
+the hop uses the best attested one that fits: by claim status, then number of citations,
+then id.
+
+By default a path does not step *through* contextual entities (places, publications,
+datasets, concepts: `civ:contextual` in the ontology): "both are in Mexico" or "both are
+cited by the chapter" is not a connection a journalist can print. They can still be the
+ends of a path, and `through_context=True` lets paths use them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice, pairwise
+from typing import Any
+
+import networkx as nx
+
+from civicgraph.errors import NotFoundError, UsageError
+from civicgraph.graph.entities import EntitySummary
+from civicgraph.graph.project import Views, year
+from civicgraph.model.vocab import entity_iri
+
+STATUS_ORDER = {"confirmed": 0, "reported": 1, "alleged": 2, "disputed": 3}
+CANDIDATE_LIMIT = 2_000  # simple paths examined at most while looking for K that qualify
+SourcesFor = Callable[[list[str]], dict[str, list[dict[str, Any]]]]
+
+
+@dataclass(frozen=True)
+class PathOptions:
+    """What paths to look for."""
+
+    k: int = 3
+    max_hops: int = 6
+    via: frozenset[str] | None = None  # record types, at least one intermediate must have one
+    avoid: frozenset[str] = field(default_factory=frozenset)  # entity ids never stepped on
+    through_context: bool = False
+    time_consistent: bool = False
+
+
+def hop_quality(edge: dict[str, Any]) -> tuple[int, int, str]:
+    """Order relationships best attested first: by claim status, citations, then id."""
+    return STATUS_ORDER.get(edge["status"], 9), -edge["citations"], edge["id"]
+
+
+def hop_candidates(graph: nx.MultiDiGraph[str], a: str, b: str) -> list[dict[str, Any]]:
+    """Every relationship between a and b, best attested first, with its direction."""
+    forward: dict[Any, dict[str, Any]] = graph.get_edge_data(a, b, default={})
+    backward: dict[Any, dict[str, Any]] = graph.get_edge_data(b, a, default={})
+    found = [{**data, "direction": "out"} for data in forward.values()]
+    found += [{**data, "direction": "in"} for data in backward.values()]
+    return sorted(found, key=hop_quality)
+
+
+def consistent(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Tell whether a hop is still valid when the next one starts (unknown dates never fail).
+
+    The next hop must not start before this one starts, nor after this one ended.
+    """
+    start, end = year(before.get("start")), year(before.get("end"))
+    next_start = year(after.get("start"))
+    if next_start is None:
+        return True
+    return (start is None or start <= next_start) and (end is None or next_start <= end)
+
+
+def choose_hops(
+    graph: nx.MultiDiGraph[str], nodes: list[str], time_consistent: bool
+) -> list[dict[str, Any]] | None:
+    """Pick one relationship per hop: the best ones, or the best time-consistent chain."""
+    options = [hop_candidates(graph, a, b) for a, b in pairwise(nodes)]
+    if not time_consistent:
+        return [candidates[0] for candidates in options]
+
+    def search(index: int, previous: dict[str, Any] | None) -> list[dict[str, Any]] | None:
+        if index == len(options):
+            return []
+        for hop in options[index]:
+            if previous is None or consistent(previous, hop):
+                rest = search(index + 1, hop)
+                if rest is not None:
+                    return [hop, *rest]
+        return None
+
+    return search(0, None)
+
+
+def passable(simple: nx.Graph[str], blocked: frozenset[str], ends: set[str]) -> nx.Graph[str]:
+    """Hide blocked entities except the ends; a lazy view, so a query costs what it explores."""
+
+    def shown(node: str) -> bool:
+        return node in ends or node not in blocked
+
+    view: nx.Graph[str] = nx.subgraph_view(simple, filter_node=shown)
+    return view
+
+
+def _node_paths(
+    views: Views, source: str, target: str, options: PathOptions
+) -> Iterator[tuple[list[str], list[dict[str, Any]]]]:
+    graph, simple = views.graph, views.simple
+    blocked = options.avoid if options.through_context else views.contextual | options.avoid
+    usable = passable(simple, blocked, {source, target})
+    try:
+        for nodes in islice(nx.shortest_simple_paths(usable, source, target), CANDIDATE_LIMIT):
+            if len(nodes) - 1 > options.max_hops:
+                return
+            middle = nodes[1:-1]
+            if options.via and not any(options.via & set(simple.nodes[n]["types"]) for n in middle):
+                continue
+            hops = choose_hops(graph, nodes, options.time_consistent)
+            if hops is not None:
+                yield nodes, hops
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        return
+
+
+def shortest_paths(
+    views: Views,
+    source: EntitySummary,
+    target: EntitySummary,
+    sources_for: SourcesFor,
+    options: PathOptions = PathOptions(),
+) -> dict[str, Any]:
+    """Return up to k shortest simple paths, in the contract's `path --json` shape."""
+    if options.k < 1 or options.max_hops < 1:
+        raise UsageError("--k and --max-hops must be at least 1")
+    if source.id == target.id:
+        raise UsageError("FROM and TO are the same entity")
+    for end in (source, target):
+        if end.id in options.avoid:
+            raise UsageError(f"cannot avoid {end.id!r}: it is an end of the path")
+    graph = views.graph
+    found = list(islice(_node_paths(views, source.id, target.id, options), options.k))
+    if not found:
+        raise NotFoundError(
+            f"no path from {source.label!r} to {target.label!r} within {options.max_hops} hops"
+            + ("" if options.through_context else " (not through places, works or concepts)")
+        )
+    cited = sources_for(sorted({entity_iri(h["id"]) for _, hops in found for h in hops}))
+
+    def ref(slug: str) -> dict[str, str]:
+        return {"id": slug, "label": graph.nodes[slug]["label"]}
+
+    return {
+        "from": ref(source.id),
+        "to": ref(target.id),
+        "paths": [
+            {
+                "length": len(hops),
+                "hops": [
+                    {
+                        "from": ref(a),
+                        "to": ref(b),
+                        "relationship": hop["id"],
+                        "predicate": hop["predicate"],
+                        "direction": hop["direction"],
+                        "role": hop.get("role"),
+                        "start": hop.get("start"),
+                        "end": hop.get("end"),
+                        "status": hop["status"],
+                        "sources": cited[entity_iri(hop["id"])],
+                    }
+                    for (a, b), hop in zip(pairwise(nodes), hops, strict=True)
+                ],
+            }
+            for nodes, hops in found
+        ],
+    }

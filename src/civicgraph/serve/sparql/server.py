@@ -1,0 +1,305 @@
+"""The read-only SPARQL 1.1 Protocol endpoint, with dereferenceable IRIs and the ontology.
+
+Routes: `/sparql` (GET, POST form, POST `application/sparql-query`), `/id/<slug>` (an
+entity's triples as Turtle, N-Triples or JSON-LD, or an HTML page for browsers),
+`/ontology`, `/health` and `/`. Every update (an `update` parameter, an
+`application/sparql-update` body, an update in `query`, or a PUT/DELETE/PATCH) is refused
+with 403 on every route. Queries run in worker processes (civicgraph.serve.sparql.pool), so a
+query past the time limit is really stopped (503), and answers past the row cap are
+truncated with `X-Civicgraph-Truncated: true`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from civicgraph.serve.sparql import results
+from civicgraph.serve.sparql.pool import Answer, Busy, TimedOut, WorkerPool
+
+MAX_BODY = 1 << 20
+SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
+COMMENT_LINE = re.compile(r"^\s*#.*$", re.MULTILINE)
+UPDATE_START = re.compile(
+    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
+    r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "X-Civicgraph-Truncated, X-Civicgraph-Rows",
+}
+INDEX = """<!doctype html><html lang=en><head><meta charset=utf-8><title>civicgraph SPARQL</title>
+</head><body><h1>civicgraph SPARQL endpoint</h1>
+<form action="/sparql" method="get"><textarea name="query" rows="8" cols="80">
+SELECT ?org ?quote WHERE {
+  ?r civ:subject id:usaid ; civ:relation civ:funds ; civ:object ?org ;
+     civ:citation/civ:quote ?quote }</textarea><br>
+<button>Run</button></form>
+<p>Read-only SPARQL 1.1 Protocol at <code>/sparql</code>; entities at <code>/id/&lt;slug&gt;</code>;
+the ontology at <a href="/ontology">/ontology</a>; <a href="/health">/health</a>.</p>
+</body></html>"""
+
+
+def is_update(text: str) -> bool:
+    """Tell whether a request text is a SPARQL update rather than a query."""
+    return bool(UPDATE_START.match(COMMENT_LINE.sub("", text)))
+
+
+@dataclass
+class Endpoint:
+    """What every request needs: the workers and the limits."""
+
+    pool: WorkerPool
+    timeout: float
+    max_rows: int
+    build: str
+    log: Callable[[str], None]
+
+
+class EndpointServer(ThreadingHTTPServer):
+    """A threading HTTP server that carries the endpoint's state."""
+
+    daemon_threads = True
+    endpoint: Endpoint
+
+
+class Handler(BaseHTTPRequestHandler):
+    """One HTTP request: route it, run it on a worker, reply with CORS headers."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "civicgraph"
+    server: EndpointServer
+
+    def setup(self) -> None:
+        super().setup()
+        # headers and body go out in two writes; without this Nagle holds the body ~40 ms
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def do_GET(self) -> None:
+        self._handle(None)
+
+    def do_POST(self) -> None:
+        body = self._body()
+        if body is not None:
+            self._handle(body)
+
+    def do_PUT(self) -> None:
+        self._refuse_write()
+
+    def do_DELETE(self) -> None:
+        self._refuse_write()
+
+    def do_PATCH(self) -> None:
+        self._refuse_write()
+
+    def do_OPTIONS(self) -> None:
+        self._started = time.perf_counter()
+        allow = {
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Content-Type, Accept",
+            "Access-Control-Max-Age": "86400",
+        }
+        self._send(Answer(204, "text/plain; charset=utf-8", b""), allow)
+
+    def _refuse_write(self) -> None:
+        self._started = time.perf_counter()
+        if self._body() is not None:
+            self._send(_text(403, "this endpoint is read-only"))
+
+    def _body(self) -> bytes | None:
+        self._started = time.perf_counter()
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY:
+            self.close_connection = True
+            self._send(_text(413, f"request body over {MAX_BODY} bytes"))
+            return None
+        return self.rfile.read(length)
+
+    def _handle(self, body: bytes | None) -> None:
+        self._started = getattr(self, "_started", time.perf_counter())
+        url = urlsplit(self.path)
+        params = parse_qs(url.query, keep_blank_values=True)
+        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        query: list[str] = params.get("query", [])
+        if body is not None:
+            text = body.decode("utf-8", errors="replace")
+            if content_type == "application/sparql-update":
+                self._send(_text(403, "updates are refused: this endpoint is read-only"))
+                return
+            if content_type == "application/x-www-form-urlencoded":
+                form = parse_qs(text, keep_blank_values=True)
+                for key, values in form.items():
+                    params.setdefault(key, []).extend(values)
+                query = params.get("query", [])
+            elif content_type == "application/sparql-query":
+                query = [text]
+        if "update" in params or any(is_update(q) for q in query):
+            self._send(_text(403, "updates are refused: this endpoint is read-only"))
+            return
+        route = url.path.rstrip("/") or "/"
+        if route == "/sparql":
+            self._query(query, params)
+        elif route.startswith("/id/"):
+            self._describe(unquote(route[len("/id/") :]), params)
+        elif route == "/ontology":
+            self._run({"kind": "ontology", "graph": self._formats(params)[1]})
+        elif route == "/health":
+            self._health()
+        elif route == "/":
+            self._send(Answer(200, "text/html; charset=utf-8", INDEX.encode()))
+        else:
+            self._send(_text(404, f"no such route {url.path}"))
+
+    def _formats(self, params: dict[str, list[str]]) -> tuple[str, str]:
+        requested = params.get("format", [None])[0]
+        return results.negotiate(self.headers.get("Accept"), requested)
+
+    def _query(self, query: list[str], params: dict[str, list[str]]) -> None:
+        if len(query) != 1 or not query[0].strip():
+            self._send(_text(400, "give exactly one SPARQL query in `query`"))
+            return
+        solutions, graph = self._formats(params)
+        endpoint = self.server.endpoint
+        job = {
+            "kind": "query",
+            "query": query[0],
+            "solutions": solutions,
+            "graph": graph,
+            "max_rows": endpoint.max_rows,
+            "default_graphs": params.get("default-graph-uri", []),
+            "named_graphs": params.get("named-graph-uri", []),
+        }
+        self._run(job)
+
+    def _describe(self, slug: str, params: dict[str, list[str]]) -> None:
+        if not SLUG.fullmatch(slug):
+            self._send(_text(404, f"no entity {slug!r}"))
+            return
+        accepted = results.accepted(self.headers.get("Accept") or "")
+        rdf = [m for m in accepted if m not in HTML_TYPES and m != "*/*"]
+        wants_html = "format" not in params and any(
+            m in HTML_TYPES and (not rdf or accepted.index(m) < accepted.index(rdf[0]))
+            for m in accepted
+        )
+        self._run(
+            {
+                "kind": "describe",
+                "slug": slug,
+                "html": wants_html,
+                "graph": self._formats(params)[1],
+            }
+        )
+
+    def _run(self, job: dict[str, Any]) -> None:
+        endpoint = self.server.endpoint
+        try:
+            answer = endpoint.pool.run(job, endpoint.timeout)
+        except TimedOut:
+            answer = _text(503, f"query stopped: over the time limit of {endpoint.timeout:g} s")
+        except Busy:
+            answer = _text(503, f"no query worker free within {endpoint.timeout:g} s")
+        extra = {}
+        if job["kind"] == "query" and answer.status == 200:
+            extra = {
+                "X-Civicgraph-Truncated": "true" if answer.truncated else "false",
+                "X-Civicgraph-Rows": str(answer.rows),
+            }
+        if answer.status == 503:
+            extra["Retry-After"] = "1"
+        self._send(answer, extra)
+
+    def _health(self) -> None:
+        endpoint = self.server.endpoint
+        report = {
+            "status": "ok",
+            "build": endpoint.build,
+            "workers": endpoint.pool.size,
+            "idle_workers": endpoint.pool.idle,
+            "timeout_s": endpoint.timeout,
+            "max_rows": endpoint.max_rows,
+        }
+        self._send(Answer(200, "application/json", json.dumps(report).encode()))
+
+    def _send(self, answer: Answer, extra: dict[str, str] | None = None) -> None:
+        try:
+            self.send_response(answer.status)
+            self.send_header("Content-Type", answer.content_type)
+            self.send_header("Content-Length", str(len(answer.body)))
+            for name, value in {**CORS, **(extra or {})}.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(answer.body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        elapsed = (time.perf_counter() - self._started) * 1000
+        shown = self.path if len(self.path) <= 160 else self.path[:159] + "…"
+        note = f" rows={answer.rows}" + (" truncated" if answer.truncated else "")
+        self.server.endpoint.log(
+            f'{self.client_address[0]} "{self.command} {shown}" {answer.status} '
+            f"{len(answer.body)}B {elapsed:.1f}ms{note}"
+        )
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Say nothing here: `_send` logs each request once, with its duration."""
+
+
+def _text(status: int, message: str) -> Answer:
+    return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode())
+
+
+def _stderr_log() -> Callable[[str], None]:
+    lock = threading.Lock()
+
+    def log(line: str) -> None:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+        with lock:
+            sys.stderr.write(f"{stamp} {line}\n")
+            sys.stderr.flush()
+
+    return log
+
+
+def make_server(
+    build_dir: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    timeout: float = 30.0,
+    max_rows: int = 10_000,
+    workers: int = 4,
+    log: Callable[[str], None] | None = None,
+) -> EndpointServer:
+    """Start the workers and bind the HTTP server (port 0 picks a free one); not yet serving."""
+    pool = WorkerPool(build_dir / "oxigraph", workers)
+    try:
+        server = EndpointServer((host, port), Handler)
+    except OSError:
+        pool.close()
+        raise
+    server.endpoint = Endpoint(pool, timeout, max_rows, build_dir.name, log or _stderr_log())
+    return server
+
+
+def serve(server: EndpointServer) -> None:
+    """Answer requests until interrupted, then stop the workers."""
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        server.endpoint.pool.close()
