@@ -7,7 +7,7 @@ offsets and the source document.
 
 The graph is written as N-Triples text, one record at a time: Oxigraph's bulk loader
 parses it far faster than Python can build term objects, and nothing holds the whole graph
-in memory (see `store.build`).
+in memory (see `store.builder`).
 """
 
 from __future__ import annotations

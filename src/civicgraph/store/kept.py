@@ -152,9 +152,9 @@ class CitationWriter:
     """Write each entity's and relationship's citations, and an entity's description, as
     JSON lines while a build reads the records.
 
-    This is what `bolt` puts on nodes and edges; read back from the store it costs a random
-    lookup per term (minutes at 100k entities). A line is `[id, description, [[document,
-    quote, char_start, char_end], ...]]`, citations in `citations_for`'s order.
+    This is what `serve.bolt.rows` puts on nodes and edges; read back from the store it costs
+    a random lookup per term (minutes at 100k entities). A line is `[id, description,
+    [[document, quote, char_start, char_end], ...]]`, citations in `citations_for`'s order.
     """
 
     def __init__(self, path: Path) -> None:
