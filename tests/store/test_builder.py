@@ -148,3 +148,50 @@ def test_a_load_in_parts_keeps_every_triple(tmp_path: Path) -> None:
     with pytest.raises(SyntaxError), Loads(store, part=500) as loads:
         loads.feed('<https://e.org/a> <https://e.org/p> "x" .\n' * 20)
         loads.feed("not N-Triples\n")
+
+
+def test_a_second_build_of_the_same_store_exits_2_and_the_first_is_unharmed(
+    workdir: Path,
+) -> None:
+    import subprocess
+
+    from civicgraph.store.builds import exclusive
+    from tests.servers import civicgraph_command
+
+    settings = Settings.resolve(env={})
+    before = build(settings).path
+    with exclusive(settings.store_dir):  # a build is running
+        second = subprocess.run(
+            civicgraph_command("build"), cwd=workdir, capture_output=True, text=True, timeout=120
+        )
+    assert second.returncode == 2
+    assert f"another build of {settings.store_dir}/ is running (pid " in second.stderr
+    assert "Traceback" not in second.stderr
+    assert current_build(settings.store_dir) == before
+    assert CivicGraph(settings).resolve("Ana Ruiz").id == "ana-ruiz"
+
+
+def test_builds_started_together_never_break_each_other(workdir: Path) -> None:
+    import subprocess
+
+    from tests.servers import civicgraph_command
+
+    builds = [
+        subprocess.Popen(
+            civicgraph_command("build"),
+            cwd=workdir,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outcomes = [(p.wait(timeout=180), p.stderr.read() if p.stderr else "") for p in builds]
+    assert {code for code, _ in outcomes} <= {0, 2}
+    assert any(code == 0 for code, _ in outcomes)
+    for code, stderr in outcomes:
+        assert "Traceback" not in stderr
+        if code == 2:
+            assert "is running" in stderr
+    settings = Settings.resolve(env={})
+    assert CivicGraph(settings).resolve("Ana Ruiz").id == "ana-ruiz"

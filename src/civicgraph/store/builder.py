@@ -29,7 +29,7 @@ from civicgraph.config import Settings
 from civicgraph.errors import DataError, StoreError
 from civicgraph.model.ontology import ONTOLOGY_FILE, SHAPES_FILE, load_model
 from civicgraph.model.vocab import ONTOLOGY_GRAPH
-from civicgraph.store.builds import BUILDS, CURRENT, current_target, manifest, prune
+from civicgraph.store.builds import BUILDS, CURRENT, current_target, exclusive, manifest, prune
 from civicgraph.store.kept import CitationWriter, citations_file, write_from_records
 from civicgraph.store.loading import Loads, Progress, batched, gc_paused, quiet
 
@@ -81,9 +81,10 @@ def build(settings: Settings, progress: Progress = quiet, *, shapes: bool = True
 
     The data graph goes to Oxigraph's bulk loader as N-Triples text generated a record at a
     time, so no Python object holds the whole graph. SHACL runs before anything is written,
-    on every record of a small dataset and on a sample of a large one (`validate`).
+    on every record of a small dataset and on a sample of a large one (`validate`). One
+    build of a store runs at a time (`builds.exclusive`).
     """
-    with gc_paused():
+    with exclusive(settings.store_dir), gc_paused():
         return _build(settings, progress, shapes=shapes)
 
 

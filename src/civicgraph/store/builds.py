@@ -7,6 +7,7 @@ Layout of a store directory:
       builds/<build-id>/oxigraph/       the RDF store
       builds/<build-id>/build.json      when and from what it was built, with its counts
       builds/<build-id>/*.json(l)       files kept beside the build (`kept`)
+      build.lock                        held by the one build running (`exclusive`)
 
 `builder` writes a new `builds/<id>` aside, then renames the symlink over `current`: readers
 see the old store or the new one, never half of either, and a failed build leaves the old
@@ -15,8 +16,12 @@ store untouched.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +34,7 @@ from civicgraph.model.ontology import Model, load_model
 
 CURRENT = "current"
 BUILDS = "builds"
+LOCK = "build.lock"
 
 
 def current_target(store_dir: Path) -> Path | None:
@@ -77,3 +83,32 @@ class Build:
 def model_for(settings: Settings) -> Model:
     """Return the ontology model these settings point at."""
     return load_model(settings.ontology_dir.resolve())
+
+
+@contextmanager
+def exclusive(store_dir: Path) -> Iterator[None]:
+    """Hold the store's build lock for the block; a second build exits at once, saying so.
+
+    The lock is the kernel's (`flock`), so it goes when the process does, however it ends:
+    a build killed midway never leaves the store locked.
+    """
+    try:
+        store_dir.mkdir(parents=True, exist_ok=True)
+        lock = (store_dir / LOCK).open("a+", encoding="utf-8")
+    except OSError as exc:
+        raise StoreError(f"cannot write the store at {store_dir}/: {exc.strerror or exc}") from exc
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            raise StoreError(
+                f"another build of {store_dir}/ is running ({holder}); "
+                "wait for it to finish, or build into another --store"
+            ) from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"pid {os.getpid()}\n")
+        lock.flush()
+        yield
