@@ -51,6 +51,14 @@ def serve_sparql(
         int | None, typer.Option("--max-rows", help="Rows per answer [default: 10000].")
     ] = None,
     workers: Annotated[int, typer.Option("--workers", help="Query worker processes.")] = 4,
+    allow_service: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-service",
+            help="Let SERVICE call this host (host or host:port; repeatable). "
+            "By default every SERVICE is refused.",
+        ),
+    ] = None,
     store: StoreOpt = None,
 ) -> None:
     """Serve a read-only SPARQL 1.1 endpoint at /sparql (plus /id/<slug>, /ontology, /health)."""
@@ -69,6 +77,7 @@ def serve_sparql(
                 timeout=timeout or settings.sparql_timeout_s,
                 max_rows=max_rows or settings.sparql_max_rows,
                 workers=workers,
+                allowed_services=tuple(allow_service or ()),
             )
         except OSError as exc:
             raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc

@@ -2,14 +2,18 @@
 
 The default graph is the union of all graphs, so the ontology and the data answer together.
 Values from users reach a query only as `substitutions` (bound variables), never as text.
+A query never makes this process send a request: `SERVICE` (federation) is refused unless
+its endpoint's host is one the operator allowed (`refuse_remote`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
@@ -35,6 +39,61 @@ FORMATS = ("json", "csv", "tsv", "table")
 Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]
 
 
+# SPARQL's tokens, as far as telling a SERVICE keyword apart from the same letters inside a
+# string, an IRI, a comment, a variable or a prefixed name (`SERVICE:x` is a name).
+_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n\r]*"
+    r"|[?$]?[^\s{}()\[\];,<>\"'#=!|&+*/^]+"
+    r"|\S"
+)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+SERVICE_REFUSED = (
+    "SERVICE is refused here: a query may not make the server send requests to another endpoint"
+)
+
+
+def _codepoint(match: re.Match[str]) -> str:
+    code = int(match.group(1) or match.group(2), 16)
+    return chr(code) if code <= 0x10FFFF else match.group(0)
+
+
+def services_in(text: str) -> list[str | None]:
+    """Return the endpoint of every `SERVICE` clause of a query: its IRI, or None where it
+    is named by a variable or a prefixed name (which this check does not resolve)."""
+    # SPARQL lets `\u0053ERVICE` stand for SERVICE anywhere: undo such escapes first
+    unescaped = _CODEPOINT.sub(_codepoint, text)
+    tokens = [t for t in _TOKEN.findall(unescaped) if not t.startswith("#")]
+    found: list[str | None] = []
+    for index, token in enumerate(tokens):
+        if token.upper() != "SERVICE":
+            continue
+        rest = tokens[index + 1 : index + 3]
+        if rest and rest[0].upper() == "SILENT":
+            rest = rest[1:]
+        target = rest[0] if rest else ""
+        found.append(target[1:-1] if target.startswith("<") and target.endswith(">") else None)
+    return found
+
+
+def refuse_remote(text: str, allowed_hosts: Collection[str] = ()) -> None:
+    """Raise QueryError if a query would call an endpoint not on `allowed_hosts` (entries are
+    `host` or `host:port`); with none allowed, every SERVICE is refused."""
+    for target in services_in(text):
+        parts = urlsplit(target) if target else None
+        if parts is None or not (
+            parts.scheme in ("http", "https")
+            and (parts.netloc in allowed_hosts or parts.hostname in allowed_hosts)
+        ):
+            shown = f"<{target}>" if target else "an endpoint named by a variable or prefix"
+            allowed = ", ".join(sorted(allowed_hosts)) or "none"
+            raise QueryError(f"{SERVICE_REFUSED} ({shown}; allowed hosts: {allowed})")
+
+
 def query(
     store: ox.Store,
     sparql: str,
@@ -47,6 +106,7 @@ def query(
     substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
         ox.Variable(k): v for k, v in (bindings or {}).items()
     }
+    refuse_remote(sparql)
     try:
         return store.query(
             sparql,

@@ -20,10 +20,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from civicgraph.errors import StoreError
+from civicgraph.errors import QueryError, StoreError
 from civicgraph.model.vocab import CIV, ID_BASE, ONTOLOGY_GRAPH
 from civicgraph.serve.sparql import results
-from civicgraph.store.sparql import PREFIXES
+from civicgraph.store.sparql import PREFIXES, refuse_remote
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
@@ -45,6 +45,10 @@ def _text(status: int, message: str) -> Answer:
 
 def run_query(store: ox.Store, job: dict[str, Any]) -> Answer:
     """Evaluate a SPARQL query, keep at most `max_rows` rows and serialise them."""
+    try:
+        refuse_remote(job["query"], job.get("allowed_services", ()))
+    except QueryError as exc:
+        return _text(400, str(exc))
     try:
         default_graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
             ox.NamedNode(g) for g in job.get("default_graphs", [])

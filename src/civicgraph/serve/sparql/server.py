@@ -66,6 +66,7 @@ class Endpoint:
     max_rows: int
     build: str
     log: Callable[[str], None]
+    allowed_services: tuple[str, ...] = ()  # hosts a SERVICE clause may call
 
 
 class EndpointServer(ThreadingHTTPServer):
@@ -183,6 +184,7 @@ class Handler(BaseHTTPRequestHandler):
             "max_rows": endpoint.max_rows,
             "default_graphs": params.get("default-graph-uri", []),
             "named_graphs": params.get("named-graph-uri", []),
+            "allowed_services": list(endpoint.allowed_services),
         }
         self._run(job)
 
@@ -284,6 +286,7 @@ def make_server(
     max_rows: int = 10_000,
     workers: int = 4,
     log: Callable[[str], None] | None = None,
+    allowed_services: tuple[str, ...] = (),
 ) -> EndpointServer:
     """Start the workers and bind the HTTP server (port 0 picks a free one); not yet serving."""
     pool = WorkerPool(build_dir / "oxigraph", workers)
@@ -292,7 +295,9 @@ def make_server(
     except OSError:
         pool.close()
         raise
-    server.endpoint = Endpoint(pool, timeout, max_rows, build_dir.name, log or _stderr_log())
+    server.endpoint = Endpoint(
+        pool, timeout, max_rows, build_dir.name, log or _stderr_log(), allowed_services
+    )
     return server
 
 
