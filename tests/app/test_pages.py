@@ -133,3 +133,11 @@ def test_about_counts_sources_and_audit(
     assert "How to cite" in text and "Data-quality audit" in text
     assert not at.warning  # the audit ran on the data the store was built from
     assert any(m.label.startswith("Distinct names") for m in at.metric)
+
+
+def test_sparql_console_refuses_service(chapter_store: Path, open_page: OpenPage) -> None:
+    at = open_page(chapter_store, "queries")
+    at.text_area[0].input("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "SERVICE is refused" in at.error[0].value
