@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from civicgraph.build.blockyaml import Unsupported, read_items
-from civicgraph.build.ingest import _read_raw_pyyaml, read_raw
+from civicgraph.build.datafiles import _read_raw_pyyaml, read_raw
 from civicgraph.build.records import RawRecord
 from civicgraph.config import REPO_DIR
 

@@ -1,9 +1,10 @@
 """The build stage: curated files in, checked records and RDF out.
 
 Takes `data/` (YAML records and `sources/` texts with their metadata) and the model. Reads
-the source texts (`sources`), the YAML (`blockyaml`, `ingest`) into typed records
-(`records`), checks them across records and against the SHACL shapes (`validate`), and
-writes them as N-Triples (`rdf`). Hands on records, their problems (every one with its
-`FILE:LINE`) and the triples that `store` loads. Also here: `audit` (what the sources name
-that the data does not cover) and `synth` (synthetic datasets in the same format).
+the source texts (`sources`) and the YAML files (`datafiles`, `blockyaml`), types the
+records (`ingest` into `records`), checks them across records and against the SHACL shapes
+(`validate`), and writes them as N-Triples (`rdf`). Hands on records, their problems
+(every one with its `FILE:LINE`) and the triples that `store` loads. Also here: `audit`
+(what the sources name that the data does not cover) and `synth` (synthetic datasets in
+the same format).
 """

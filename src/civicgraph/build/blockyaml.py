@@ -46,6 +46,8 @@ class Item:
 
 def _plain(text: str) -> Any:
     if text.isdigit() and text.isascii() and (text[0] != "0" or text == "0"):
+        if len(text) > 4000:  # past Python's int conversion limit: PyYAML says where
+            raise Unsupported("an integer too long to read")
         return int(text)  # the commonest plain scalar (offsets); 0-led digits are octal in YAML 1.1
     return _resolved(text)
 
@@ -55,7 +57,10 @@ def _resolved(text: str) -> Any:
     tag = _LOADER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     if tag == STR_TAG:
         return text
-    return _LOADER.yaml_constructors[tag](_LOADER, yaml.ScalarNode(tag, text))
+    try:
+        return _LOADER.yaml_constructors[tag](_LOADER, yaml.ScalarNode(tag, text))
+    except ValueError as exc:  # 2006-02-30, or thousands of digits: PyYAML reports the line
+        raise Unsupported(f"a value PyYAML cannot construct: {exc}") from None
 
 
 def _unescape(match: re.Match[str]) -> str:

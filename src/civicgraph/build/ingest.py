@@ -7,23 +7,20 @@ together. Cross-record rules (dangling references, duplicates) live in `validate
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from civicgraph.build.blockyaml import Unsupported, read_items
+from civicgraph.build.datafiles import clipped, data_files, read_raw
 from civicgraph.build.records import (
     FIELDS,
-    FOLDERS,
     REQUIRED,
     Citation,
     EntityRecord,
-    Kind,
     ObservationRecord,
     Origin,
     RawRecord,
@@ -37,76 +34,10 @@ from civicgraph.errors import Problem, relative_to_cwd
 from civicgraph.model.ontology import Model
 from civicgraph.model.vocab import STATUSES
 
-try:  # the C parser is several times faster; fall back where libyaml is missing
-    from yaml import CSafeLoader as YamlLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as YamlLoader  # type: ignore[assignment]
-
 CITATION_FIELDS = {"quote", "document", "occurrence", "start"}
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 PERIOD = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$")
-
-
-def data_files(data_dir: Path) -> Iterator[tuple[Kind, Path]]:
-    """Yield each YAML file of the data folders with the kind of record it holds."""
-    for folder, kind in FOLDERS.items():
-        for path in sorted((data_dir / folder).glob("*.y*ml")):
-            yield kind, path
-
-
-def read_raw(
-    kind: Kind, path: Path, on_read: Callable[[Path, bytes], None] | None = None
-) -> tuple[list[RawRecord], list[Problem]]:
-    """Parse one YAML file into raw records, keeping the line of every record and key.
-
-    Plain block YAML goes through the fast `blockyaml` reader; anything else through PyYAML,
-    which gives the same values and lines (and the error messages for a broken file).
-    """
-    shown = relative_to_cwd(path)
-    data = path.read_bytes()
-    if on_read is not None:
-        on_read(path, data)
-    # as `read_text` would: universal newlines
-    text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-    try:
-        items = read_items(text)
-    except Unsupported:
-        return _read_raw_pyyaml(kind, shown, text)
-    return [RawRecord(kind, shown, i.line, i.data, i.key_lines, i.source_lines) for i in items], []
-
-
-def _read_raw_pyyaml(kind: Kind, shown: str, text: str) -> tuple[list[RawRecord], list[Problem]]:
-    loader = YamlLoader(text)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            return [], []
-        if not isinstance(root, yaml.SequenceNode):
-            return [], [Problem(shown, root.start_mark.line + 1, "file must be a YAML list")]
-        records, problems = [], []
-        for node in root.value:
-            line = node.start_mark.line + 1
-            if not isinstance(node, yaml.MappingNode):
-                problems.append(Problem(shown, line, f"{kind} record must be a mapping"))
-                continue
-            key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value}
-            source_lines = [
-                item.start_mark.line + 1
-                for k, v in node.value
-                if k.value == "sources" and isinstance(v, yaml.SequenceNode)
-                for item in v.value
-            ]
-            data = loader.construct_object(node, deep=True)
-            records.append(RawRecord(kind, shown, line, data, key_lines, source_lines))
-        return records, problems
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        reason = getattr(exc, "problem", None) or str(exc)
-        return [], [Problem(shown, line, f"malformed YAML: {reason}")]
-    finally:
-        loader.dispose()
 
 
 class RecordParser:
@@ -206,6 +137,10 @@ class RecordParser:
                 self.problems.append(
                     Problem(raw.file, line, f"unknown citation field {sorted(unknown)[0]!r}")
                 )
+                continue
+            wrong = _citation_field_problem(spec)
+            if wrong:
+                self.problems.append(Problem(raw.file, line, wrong))
                 continue
             where = self.finder.locate(
                 spec["quote"],
@@ -334,6 +269,22 @@ class RecordParser:
         return result
 
 
+def _citation_field_problem(spec: dict[str, Any]) -> str | None:
+    """Say what is wrong with a citation's `document`, `occurrence` or `start`, if anything."""
+    document, occurrence, start = spec.get("document"), spec.get("occurrence"), spec.get("start")
+    if document is not None and not isinstance(document, str):
+        return f"citation `document` must be a source id, not {document!r}"
+    if occurrence is not None and not (_whole(occurrence) and occurrence >= 1):
+        return f"citation `occurrence` must be a whole number from 1, not {clipped(occurrence)}"
+    if start is not None and not (_whole(start) and start >= 0):
+        return f"citation `start` must be an offset (a whole number from 0), not {clipped(start)}"
+    return None
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 @lru_cache(maxsize=1 << 16)  # ids and dates repeat across records: check each once
 def _is_slug(text: str) -> bool:
     return SLUG.match(text) is not None
@@ -355,7 +306,7 @@ def _number(value: Any) -> int | Decimal | None:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        return Decimal(str(value))
+        return Decimal(str(value)) if math.isfinite(value) else None  # .nan and .inf are not
     return None
 
 
@@ -394,6 +345,8 @@ def read_records(
     for kind, path in data_files(data_dir):
         file_raws, file_problems = read_raw(kind, path, on_read)
         problems += file_problems
+        if file_problems and not file_raws:
+            records.unreadable.append(relative_to_cwd(path))
         typed = parser.parse(file_raws)
         if on_file is not None:
             on_file(typed)

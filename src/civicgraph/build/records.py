@@ -151,6 +151,7 @@ class Records:
     entities: list[EntityRecord] = field(default_factory=list)
     relationships: list[RelationshipRecord] = field(default_factory=list)
     observations: list[ObservationRecord] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # files none of whose records were read
 
 
 def normalise_name(name: str) -> str:

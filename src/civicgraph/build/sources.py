@@ -59,6 +59,9 @@ def load_sources(sources_dir: Path) -> tuple[list[SourceDocument], list[Problem]
             line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 1
             problems.append(Problem(shown, line, f"malformed YAML: {exc}"))
             continue
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(shown, 1, f"not valid UTF-8: {exc.reason}"))
+            continue
         if not isinstance(meta, dict):
             problems.append(Problem(shown, 1, "metadata must be a mapping"))
             continue
@@ -75,6 +78,16 @@ def load_sources(sources_dir: Path) -> tuple[list[SourceDocument], list[Problem]
             )
             problems.append(Problem(shown, 1, f"source metadata: {detail}"))
             continue
+        year = meta.get("year")
+        if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+            problems.append(
+                Problem(
+                    shown,
+                    _line_of_key(meta_path, "year"),
+                    f"year must be a whole number such as 2014, not {str(year)[:40]!r}",
+                )
+            )
+            continue
         raw = text_path.read_bytes()
         digest = hashlib.sha256(raw).hexdigest()
         if digest != str(meta["sha256"]):
@@ -87,16 +100,23 @@ def load_sources(sources_dir: Path) -> tuple[list[SourceDocument], list[Problem]
                 )
             )
             continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            message = f"not valid UTF-8 (byte 0x{raw[exc.start : exc.start + 1].hex()})"
+            problems.append(Problem(relative_to_cwd(text_path), line, message))
+            continue
         documents.append(
             SourceDocument(
                 id=str(meta["id"]),
                 path=text_path.relative_to(sources_dir).as_posix(),
                 title=str(meta["title"]),
                 authors=tuple(str(a) for a in meta.get("authors") or ()),
-                year=int(meta["year"]) if meta.get("year") is not None else None,
+                year=year,
                 publisher=str(meta["publisher"]) if meta.get("publisher") else None,
                 sha256=digest,
-                text=raw.decode("utf-8"),
+                text=text,
             )
         )
     if not documents and not problems:

@@ -20,7 +20,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from civicgraph.build.ingest import data_files, read_records
+from civicgraph.build.datafiles import data_files
+from civicgraph.build.ingest import read_records
 from civicgraph.build.rdf import TripleWriter, ntriples, origins
 from civicgraph.build.records import Records
 from civicgraph.build.sources import QuoteFinder, load_sources
@@ -132,7 +133,9 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
                 text = "".join(ntriples(sample, sources, model)).encode("utf-8")
                 shacl.send(text)  # checked in the child while this thread goes on
             progress("checking references")
-            all_problems = problems + record_problems + check_records(records, model, sources)
+            all_problems = problems + record_problems
+            if not records.unreadable:  # else its references would dangle by the hundred
+                all_problems += check_records(records, model, sources)
             if all_problems:
                 raise DataError(all_problems)
             progress("writing the projection and name index")
