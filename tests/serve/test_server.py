@@ -297,3 +297,27 @@ def test_negotiation_follows_quality_values() -> None:
     assert negotiate("application/n-triples, text/turtle;q=0.1") == ("json", "nt")
     assert negotiate("text/html,*/*;q=0.8") == ("json", "ttl")
     assert negotiate("text/html", requested="tsv") == ("tsv", "ttl")
+
+
+def test_a_burst_of_200_connections_is_held_and_answered(endpoint: str) -> None:
+    import socket
+    from urllib.parse import urlsplit
+
+    address = urlsplit(endpoint)
+    assert address.hostname is not None and address.port is not None
+    opened = []
+    try:  # a full listen queue drops the handshake: the client would retry after a second
+        for _ in range(200):
+            opened.append(socket.create_connection((address.hostname, address.port), timeout=0.5))
+        for connection in opened:
+            connection.sendall(b"GET /health HTTP/1.0\r\n\r\n")
+        answered = 0
+        for connection in opened:
+            connection.settimeout(30)
+            status_line = connection.recv(64).split(b"\r\n")[0]
+            if status_line.startswith(b"HTTP/1.") and status_line.endswith(b" 200 OK"):
+                answered += 1
+        assert answered == 200
+    finally:
+        for connection in opened:
+            connection.close()

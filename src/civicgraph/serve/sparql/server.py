@@ -73,6 +73,9 @@ class EndpointServer(ThreadingHTTPServer):
     """A threading HTTP server that carries the endpoint's state."""
 
     daemon_threads = True
+    # the listen queue: a burst of a few hundred clients waits to be accepted instead of
+    # having its handshakes dropped (and retried a second later); the kernel may cap it
+    request_queue_size = 512
     endpoint: Endpoint
 
 
