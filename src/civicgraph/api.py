@@ -24,7 +24,7 @@ from civicgraph.graph.project import Filter, Views, filtered
 from civicgraph.model.ontology import Model
 from civicgraph.model.vocab import STATUSES
 from civicgraph.store.builds import Build, current_build
-from civicgraph.store.sparql import query, select, value
+from civicgraph.store.sparql import query, refuse_remote, select, value
 
 if TYPE_CHECKING:
     from civicgraph.build.audit import AuditReport
@@ -315,7 +315,8 @@ class CivicGraph:
         }
 
     def sparql(self, text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a SPARQL query over the union of all graphs."""
+        """Run a user's SPARQL query over the union of all graphs; SERVICE is refused."""
+        refuse_remote(text)
         return query(self.store, text)
 
     def sparql_table(self, text: str, *, limit: int = 10_000) -> dict[str, Any]:
