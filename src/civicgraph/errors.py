@@ -63,3 +63,11 @@ def relative_to_cwd(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def clipped(value: object, width: int = 70) -> str:
+    """Show a value in a message as Python writes it, a long one cut to about `width`."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= width else value[: width - 1] + "…")
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -16,7 +16,8 @@ import yaml
 
 from civicgraph.build.blockyaml import Unsupported, read_items
 from civicgraph.build.records import FOLDERS, Kind, RawRecord
-from civicgraph.errors import Problem, relative_to_cwd
+from civicgraph.build.sources import decoded
+from civicgraph.errors import Problem, clipped, relative_to_cwd
 
 try:  # the C parser is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as YamlLoader
@@ -43,14 +44,10 @@ def read_raw(
     data = path.read_bytes()
     if on_read is not None:
         on_read(path, data)
-    try:  # as `read_text` would, with universal newlines
-        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        byte = data[exc.start : exc.start + 1].hex()
-        return [], [
-            Problem(shown, line, f"not valid UTF-8 (byte 0x{byte}); save the file as UTF-8")
-        ]
+    text = decoded(data, shown)
+    if isinstance(text, Problem):
+        return [], [text]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as `read_text` would
     try:
         items = read_items(text)
     except Unsupported:
@@ -137,7 +134,7 @@ def _unreadable_scalar(node: yaml.Node) -> tuple[int, str] | None:
             reason = str(exc).split(";")[0]  # not Python's advice on raising its limits
             return (
                 node.start_mark.line + 1,
-                f"value {clipped(node.value)} cannot be read: {reason}",
+                f"value {clipped(node.value, 40)} cannot be read: {reason}",
             )
         return None
     children = (
@@ -149,8 +146,3 @@ def _unreadable_scalar(node: yaml.Node) -> tuple[int, str] | None:
         if found := _unreadable_scalar(child):
             return found
     return None
-
-
-def clipped(value: Any, width: int = 40) -> str:
-    text = repr(value)
-    return text if len(text) <= width else text[: width - 1] + "…"

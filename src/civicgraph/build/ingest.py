@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from civicgraph.build.datafiles import clipped, data_files, read_raw
+from civicgraph.build.datafiles import data_files, read_raw
 from civicgraph.build.records import (
     FIELDS,
     REQUIRED,
@@ -30,7 +30,7 @@ from civicgraph.build.records import (
     relationship_id,
 )
 from civicgraph.build.sources import QuoteFinder
-from civicgraph.errors import Problem, relative_to_cwd
+from civicgraph.errors import Problem, clipped, relative_to_cwd
 from civicgraph.model.ontology import Model
 from civicgraph.model.vocab import STATUSES
 

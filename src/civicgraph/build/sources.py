@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from civicgraph.errors import Problem, relative_to_cwd
+from civicgraph.errors import Problem, clipped, relative_to_cwd
 
 METADATA_FIELDS = {"id", "title", "authors", "year", "publisher", "sha256"}
 
@@ -84,7 +84,7 @@ def load_sources(sources_dir: Path) -> tuple[list[SourceDocument], list[Problem]
                 Problem(
                     shown,
                     _line_of_key(meta_path, "year"),
-                    f"year must be a whole number such as 2014, not {str(year)[:40]!r}",
+                    f"year must be a whole number such as 2014, not {clipped(year, 40)}",
                 )
             )
             continue
@@ -100,12 +100,9 @@ def load_sources(sources_dir: Path) -> tuple[list[SourceDocument], list[Problem]
                 )
             )
             continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            message = f"not valid UTF-8 (byte 0x{raw[exc.start : exc.start + 1].hex()})"
-            problems.append(Problem(relative_to_cwd(text_path), line, message))
+        text = decoded(raw, relative_to_cwd(text_path))
+        if isinstance(text, Problem):
+            problems.append(text)
             continue
         documents.append(
             SourceDocument(
@@ -122,6 +119,16 @@ def load_sources(sources_dir: Path) -> tuple[list[SourceDocument], list[Problem]
     if not documents and not problems:
         problems.append(Problem(relative_to_cwd(sources_dir), 0, "no source texts (*.txt)"))
     return documents, problems
+
+
+def decoded(data: bytes, shown: str) -> str | Problem:
+    """Return the text of UTF-8 bytes, or the problem at the line of the first bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start : exc.start + 1].hex()
+        return Problem(shown, line, f"not valid UTF-8 (byte 0x{byte}); save the file as UTF-8")
 
 
 def _line_of_key(path: Path, key: str) -> int:
@@ -157,11 +164,11 @@ class QuoteFinder:
             if len(hits) == 1:
                 return Located(hits[0], start, start + len(quote))
             if not hits:
-                return f"quote is not at offset {start}: {_clip(quote)}"
+                return f"quote is not at offset {start}: {clipped(quote)}"
             return f"quote is at offset {start} of several documents; give `document:`"
         found = [(d, at) for d in candidates for at in _occurrences(d.text, quote)]
         if not found:
-            return f"quote not found verbatim in the sources: {_clip(quote)}"
+            return f"quote not found verbatim in the sources: {clipped(quote)}"
         if occurrence is not None:
             if not 1 <= occurrence <= len(found):
                 return f"occurrence {occurrence} asked but the quote occurs {len(found)} time(s)"
@@ -170,7 +177,7 @@ class QuoteFinder:
         if len(found) > 1:
             return (
                 f"quote is ambiguous: found {len(found)} times; lengthen it or add "
-                f"`occurrence:` (1-{len(found)}): {_clip(quote)}"
+                f"`occurrence:` (1-{len(found)}): {clipped(quote)}"
             )
         doc, at = found[0]
         return Located(doc, at, at + len(quote))
@@ -183,8 +190,3 @@ def _occurrences(text: str, quote: str) -> list[int]:
         found.append(at)
         at = text.find(quote, at + 1)
     return found
-
-
-def _clip(quote: str, width: int = 70) -> str:
-    shown = quote if len(quote) <= width else quote[: width - 1] + "…"
-    return repr(shown)
