@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,11 +69,27 @@ def timeline(tmp_path_factory: pytest.TempPathFactory) -> CivicGraph:
 
 
 @pytest.fixture(scope="session")
-def bolt_uri(chapter_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`civicgraph serve bolt` on the chapter graph, one per session (the JVM is slow to start)."""
-    from tests.servers import civicgraph_command, running
+def bolt_server(
+    chapter_store: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    """`civicgraph serve bolt` on the chapter graph, one per session (the JVM is slow to start):
+    its URI and the password it generated and printed on its ready line."""
+    from tests.servers import civicgraph_command, started
 
     workdir = tmp_path_factory.mktemp("serve-bolt")
     command = civicgraph_command("serve", "bolt", "--port", "0", "--store", str(chapter_store))
-    with running(command, workdir) as (uri, _):
-        yield uri
+    env = {k: v for k, v in os.environ.items() if k != "CIVICGRAPH_BOLT_PASSWORD"}
+    with started(command, workdir, env=env) as (line, _):
+        told = re.fullmatch(r"ready (bolt://\S+) \(user root, password (\S+)\)", line)
+        assert told, line
+        yield told.group(1), told.group(2)
+
+
+@pytest.fixture(scope="session")
+def bolt_uri(bolt_server: tuple[str, str]) -> str:
+    return bolt_server[0]
+
+
+@pytest.fixture(scope="session")
+def bolt_password(bolt_server: tuple[str, str]) -> str:
+    return bolt_server[1]

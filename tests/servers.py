@@ -18,12 +18,17 @@ from pathlib import Path
 
 import requests
 
-# A bare ArcadeDB with the Bolt plugin and empty databases: the target of `push`.
-BARE_ARCADEDB = """
+# The password of the writable ArcadeDB below (`serve bolt` generates its own per run).
+BARE_PASSWORD = "playwithdata"
+# A bare, writable ArcadeDB with the Bolt plugin and empty databases: the target of `push`.
+BARE_ARCADEDB = f"""
 import sys, time
 from pathlib import Path
 from civicgraph.serve.bolt.arcade import EmbeddedBolt
-server = EmbeddedBolt(Path(sys.argv[1]), port=int(sys.argv[2]), databases=tuple(sys.argv[3:]))
+server = EmbeddedBolt(
+    Path(sys.argv[1]), port=int(sys.argv[2]), password="{BARE_PASSWORD}",
+    databases=tuple(sys.argv[3:]), read_only=False,
+)
 server.start()
 print("ready", server.uri, flush=True)
 try:
@@ -47,10 +52,19 @@ def civicgraph_command(*args: str) -> list[str]:
 @contextmanager
 def running(command: list[str], workdir: Path, timeout: float = 180) -> Iterator[tuple[str, Path]]:
     """Run a server until the block ends; yield the address it prints and its stderr file."""
+    with started(command, workdir, timeout) as (line, log):
+        yield line.split()[1], log
+
+
+@contextmanager
+def started(
+    command: list[str], workdir: Path, timeout: float = 180, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, Path]]:
+    """Run a server until the block ends; yield its whole `ready …` line and its stderr file."""
     log = workdir / "stderr.log"
     with log.open("w") as stderr:
         process = subprocess.Popen(
-            command, cwd=workdir, stdout=subprocess.PIPE, stderr=stderr, text=True
+            command, cwd=workdir, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env
         )
         try:
             yield _ready_line(process, log, timeout), log
@@ -82,7 +96,7 @@ def _ready_line(process: subprocess.Popen[str], log: Path, timeout: float) -> st
         except queue.Empty:
             continue
         if line.startswith("ready "):
-            return line.split()[1]
+            return line.strip()
         if not line:
             process.wait(timeout=10)
             raise RuntimeError(f"server exited {process.returncode}: {log.read_text()[-2000:]}")

@@ -52,8 +52,10 @@ def test_each_sparql_query_answers_on_the_chapter(path: Path, chapter: CivicGrap
 
 
 @pytest.mark.parametrize("path", CYPHER, ids=lambda p: p.name)
-def test_each_cypher_query_answers_on_the_chapter(path: Path, bolt_uri: str) -> None:
-    answer = run(BoltTarget(bolt_uri), path.read_text(encoding="utf-8"))
+def test_each_cypher_query_answers_on_the_chapter(
+    path: Path, bolt_uri: str, bolt_password: str
+) -> None:
+    answer = run(BoltTarget(bolt_uri, password=bolt_password), path.read_text(encoding="utf-8"))
     assert answer["rows"], f"{path.name} found nothing"
     if path.stem in EXPECTED and EXPECTED[path.stem][0] in answer["columns"]:
         column, wanted = EXPECTED[path.stem]

@@ -93,12 +93,12 @@ def cypher_tab() -> None:
         st.caption(f"Cypher over the property graph on {md(graph.settings.bolt_uri)}.")
     else:
         st.caption(
-            "Cypher over the property-graph projection. No Bolt server is configured "
-            "(`CIVICGRAPH_BOLT_URI`), so each query starts an embedded one and loads the "
-            "graph first: expect about half a minute. Start `civicgraph serve bolt` and set "
-            "`CIVICGRAPH_BOLT_URI` for quick answers."
+            "Cypher over the property-graph projection, read-only: writes, schema changes "
+            "and LOAD CSV are refused by the server. No Bolt server is configured "
+            "(`CIVICGRAPH_BOLT_URI`), so the first query starts one for this explorer and "
+            "loads the graph (expect up to a minute); later queries reuse it."
         )
-    console("cypher", lambda text: cypher(text), CYPHER_HINT)
+    console("cypher", lambda text: cypher(text, shared=True), CYPHER_HINT)
 
 
 def main() -> None:

@@ -331,17 +331,28 @@ class CivicGraph:
         *,
         uri: str | None = None,
         user: str = "root",
-        password: str = "playwithdata",
+        password: str | None = None,
         database: str = "civicgraph",
+        shared: bool = False,
     ) -> dict[str, Any]:
-        """Run Cypher on a Bolt server (`uri`, else CIVICGRAPH_BOLT_URI), or, with neither,
-        on an embedded server started for this one query; `{"columns", "rows"}`."""
+        """Run Cypher; return `{"columns", "rows"}`.
+
+        On a Bolt server (`uri`, else CIVICGRAPH_BOLT_URI; `password`, else
+        CIVICGRAPH_BOLT_PASSWORD) if there is one. Otherwise on a read-only embedded server:
+        started in this process for this one query, or, with `shared`, a `serve bolt` child
+        process started on first use and kept for this build (what the explorer uses).
+        """
         from civicgraph.serve.bolt.cypher import run, run_embedded
         from civicgraph.serve.bolt.driver import BoltTarget
 
         uri = uri or self.settings.bolt_uri
         if uri:
-            return run(BoltTarget(uri, user, password, database), text)
+            target = BoltTarget(uri, user, password or self.settings.bolt_password, database)
+            return run(target, text)
+        if shared:
+            from civicgraph.serve.bolt.local import shared as shared_server
+
+            return run(shared_server(self.settings.store_dir, self.build_dir.name), text)
         return run_embedded(self.loaded, text)
 
     @staticmethod

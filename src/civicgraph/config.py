@@ -33,6 +33,7 @@ class Settings:
     ontology_dir: Path
     app_dir: Path
     bolt_uri: str | None = None
+    bolt_password: str | None = None
     sparql_timeout_s: float = 30.0
     sparql_max_rows: int = 10_000
 
@@ -56,6 +57,7 @@ class Settings:
             ),
             app_dir=REPO_DIR / "app",
             bolt_uri=env.get("CIVICGRAPH_BOLT_URI") or None,
+            bolt_password=env.get("CIVICGRAPH_BOLT_PASSWORD") or None,
         )
 
     def with_store(self, store_dir: Path) -> Settings:

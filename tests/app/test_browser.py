@@ -104,3 +104,52 @@ def test_hostile_name_never_runs(
     for frame in frames:
         assert frame.evaluate("document.title") != "ALERTED"
         assert frame.locator("img[src=x]").count() == 0
+
+
+def _bolt_ports_of_children(pid: int) -> list[int]:
+    """The ports of `serve bolt` children of a process (read from their command lines)."""
+    from tests.serve.test_bolt_readonly import _listening_ports_of
+
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if not proc.name.isdigit() or int((proc / "stat").read_text().split()[3]) != pid:
+                continue
+            if b"serve\x00bolt" in (proc / "cmdline").read_bytes():
+                found += sorted(_listening_ports_of(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+def _closed(port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_explore_exits_on_a_signal_after_a_cypher_query(
+    chapter_store: Path, explorer: Callable[[Path], Explorer], page: Page, signal_name: str
+) -> None:
+    import signal
+
+    server = explorer(chapter_store)
+    page.goto(f"{server.url}queries")
+    settle(page)
+    page.get_by_role("tab", name="Cypher").click()
+    editor = page.get_by_label("CYPHER query")
+    editor.fill("MATCH (n:Entity {id: 'javier-sicilia'}) RETURN n.label AS label")
+    page.locator("button:visible", has_text="Run").click()
+    page.get_by_text("1 row(s)").wait_for(timeout=300_000)
+    (bolt_port,) = _bolt_ports_of_children(server.process.pid)
+    server.process.send_signal(getattr(signal, signal_name))
+    server.process.communicate(timeout=30)  # it exits, no JVM keeps it alive
+    deadline = time.monotonic() + 30
+    while not _closed(bolt_port) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _closed(bolt_port), "the console's Bolt server outlived the explorer"

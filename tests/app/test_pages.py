@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from civicgraph.api import CivicGraph
@@ -141,3 +142,27 @@ def test_sparql_console_refuses_service(chapter_store: Path, open_page: OpenPage
     at.button[0].click().run()
     assert not at.exception
     assert "SERVICE is refused" in at.error[0].value
+
+
+def test_cypher_console_reads_and_the_server_refuses_writes_and_files(
+    chapter_store: Path, open_page: OpenPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CIVICGRAPH_BOLT_URI", raising=False)
+    at = open_page(chapter_store, "queries")
+    cypher = at.text_area[1]  # the second tab's editor
+    cypher.input("MATCH (n:Entity {id: 'javier-sicilia'}) RETURN n.label AS label")
+    at.button[1].click().run(timeout=600)  # the first query starts the console's server
+    assert not at.exception
+    assert table(at) == [{"label": "Javier Sicilia"}]
+    for hostile in (
+        "LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line",
+        "MATCH (n:Entity {id: 'javier-sicilia'}) SET n.label = 'DEFACED' RETURN n",
+        "MATCH (n) DETACH DELETE n",
+    ):
+        at.text_area[1].input(hostile)
+        at.button[1].click().run(timeout=60)
+        assert not at.exception
+        assert "the server is read\\-only" in at.error[0].value, hostile  # markdown-escaped
+    at.text_area[1].input("MATCH (n) RETURN count(n) AS n")
+    at.button[1].click().run(timeout=60)
+    assert table(at)[0]["n"] == CivicGraph.open(chapter_store).projection.number_of_nodes()

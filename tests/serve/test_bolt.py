@@ -25,8 +25,8 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def driver(bolt_uri: str) -> Iterator[Driver]:
-    with GraphDatabase.driver(bolt_uri, auth=("root", "playwithdata")) as opened:
+def driver(bolt_uri: str, bolt_password: str) -> Iterator[Driver]:
+    with GraphDatabase.driver(bolt_uri, auth=("root", bolt_password)) as opened:
         yield opened
 
 
@@ -106,7 +106,9 @@ def test_shortest_path_agrees_with_the_path_command(
     assert nx.shortest_path_length(simple, source, target) == found["length"]
 
 
-def test_cypher_command_prints_json_columns_and_rows(bolt_uri: str, chapter_store: Any) -> None:
+def test_cypher_command_prints_json_columns_and_rows(
+    bolt_uri: str, bolt_password: str, chapter_store: Any
+) -> None:
     result = runner.invoke(
         app,
         [
@@ -114,6 +116,8 @@ def test_cypher_command_prints_json_columns_and_rows(bolt_uri: str, chapter_stor
             "MATCH (n:Movement) RETURN n.id AS id, n.label AS label ORDER BY id",
             "--uri",
             bolt_uri,
+            "--password",
+            bolt_password,
             "--json",
             "--store",
             str(chapter_store),
@@ -123,12 +127,18 @@ def test_cypher_command_prints_json_columns_and_rows(bolt_uri: str, chapter_stor
     answer = json.loads(result.stdout)
     assert answer["columns"] == ["id", "label"]
     assert {"id": "victims-rights-movement", "label": "Victims' Rights Movement"} in answer["rows"]
-    table = runner.invoke(app, ["cypher", "RETURN 1 AS one", "--uri", bolt_uri])
+    table = runner.invoke(
+        app,
+        ["cypher", "RETURN 1 AS one", "--uri", bolt_uri],
+        env={"CIVICGRAPH_BOLT_PASSWORD": bolt_password},
+    )
     assert table.exit_code == 0 and "(1 row)" in table.stdout
 
 
-def test_a_bad_cypher_query_is_one_line_and_exit_2(bolt_uri: str) -> None:
-    result = runner.invoke(app, ["cypher", "MATCH (n RETURN n", "--uri", bolt_uri])
+def test_a_bad_cypher_query_is_one_line_and_exit_2(bolt_uri: str, bolt_password: str) -> None:
+    result = runner.invoke(
+        app, ["cypher", "MATCH (n RETURN n", "--uri", bolt_uri, "--password", bolt_password]
+    )
     assert result.exit_code == 2
     assert result.stderr.startswith("error: Cypher failed:")
     assert "Traceback" not in result.output

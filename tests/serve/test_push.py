@@ -18,11 +18,11 @@ from civicgraph.cli.app import app
 from civicgraph.config import Settings
 from civicgraph.store.builder import build
 from tests.conftest import MINI
-from tests.servers import BARE_ARCADEDB, free_port, oxigraph_server, running
+from tests.servers import BARE_ARCADEDB, BARE_PASSWORD, free_port, oxigraph_server, running
 
 runner = CliRunner()
 HOSTILE = "Robert'); \"`}) DETACH DELETE n //"
-AUTH = ["--user", "root", "--password", "playwithdata"]
+AUTH = ["--user", "root", "--password", BARE_PASSWORD]
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def counts(uri: str, database: str) -> tuple[int, int]:
-    with GraphDatabase.driver(uri, auth=("root", "playwithdata")) as driver:
+    with GraphDatabase.driver(uri, auth=("root", BARE_PASSWORD)) as driver:
         nodes = driver.execute_query("MATCH (n) RETURN count(n) AS n", database_=database)
         edges = driver.execute_query("MATCH ()-[r]->() RETURN count(r) AS n", database_=database)
     return nodes.records[0]["n"], edges.records[0]["n"]
@@ -80,7 +80,7 @@ def test_push_loads_the_projection_twice_to_the_same_counts_and_keeps_names_verb
         assert result.exit_code == 0, result.output
         assert result.stdout.startswith(f"pushed {expected[0]} nodes and {expected[1]} relation")
         assert counts(target, "hostile") == expected
-    with GraphDatabase.driver(target, auth=("root", "playwithdata")) as driver:
+    with GraphDatabase.driver(target, auth=("root", BARE_PASSWORD)) as driver:
         found = driver.execute_query(
             "MATCH (n:Entity {label: $name}) RETURN n.id AS id, n.label AS label, "
             "n.aliases AS aliases, labels(n) AS labels",

@@ -94,11 +94,21 @@ def serve_bolt(
     host: HostOpt = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Bolt port (0 picks a free one).")] = 7687,
     password: Annotated[
-        str, typer.Option("--password", help="Password of the user `root`.")
-    ] = "playwithdata",
+        str | None,
+        typer.Option(
+            "--password",
+            help="Password of the user `root` [default: $CIVICGRAPH_BOLT_PASSWORD, "
+            "else one generated for this run and printed on the ready line].",
+        ),
+    ] = None,
     store: StoreOpt = None,
 ) -> None:
-    """Serve the property graph over Bolt (embedded ArcadeDB; user root, database civicgraph)."""
+    """Serve the property graph over Bolt, read-only (embedded ArcadeDB; user root,
+    database civicgraph).
+
+    Clients can read and nothing else: ArcadeDB's own security refuses writes, schema
+    changes, users and LOAD CSV, and its HTTP API is stopped. Keep it on loopback.
+    """
     from civicgraph.serve.bolt.arcade import EmbeddedBolt, free_port  # light: the JVM starts first
 
     opened: dict[str, Any] = {}
@@ -110,11 +120,10 @@ def serve_bolt(
         opened["rows"] = projection_rows(opened["graph"].loaded, keep=False)  # kept once ready
         return opened["rows"]
 
+    given = password or resolve_settings(store).bolt_password
     _stop_on_signals()
     with reported_errors(), tempfile.TemporaryDirectory(prefix="civicgraph-bolt-") as root:
-        server = EmbeddedBolt(
-            Path(root), host=host, port=port or free_port(host), password=password
-        )
+        server = EmbeddedBolt(Path(root), host=host, port=port or free_port(host), password=given)
         try:
             # the server starts while the rows are read, and is loaded in process
             target, report = server.start_loaded(rows, progress=_progress)
@@ -123,7 +132,9 @@ def serve_bolt(
                 f"in {report.seconds:.1f} s",
                 err=True,
             )
-            typer.echo(f"ready {target.uri}")
+            # a generated password is told here, once; a given one is the user's to know
+            told = "" if given else f" (user {target.user}, password {target.password})"
+            typer.echo(f"ready {target.uri}{told}")
             sys.stdout.flush()
             from civicgraph.serve.bolt.rows import keep_rows
 
@@ -143,7 +154,10 @@ def cypher(
         typer.Option("--uri", help="Bolt URI [default: $CIVICGRAPH_BOLT_URI, else embedded]."),
     ] = None,
     user: Annotated[str, typer.Option("--user", help="User name.")] = "root",
-    password: Annotated[str, typer.Option("--password", help="Password.")] = "playwithdata",
+    password: Annotated[
+        str | None,
+        typer.Option("--password", help="Password [default: $CIVICGRAPH_BOLT_PASSWORD]."),
+    ] = None,
     database: Annotated[str, typer.Option("--database", help="Database.")] = "civicgraph",
     store: StoreOpt = None,
     as_json: JsonOpt = False,
@@ -161,7 +175,7 @@ def cypher(
             query = path.read_text(encoding="utf-8")
         uri = uri or settings.bolt_uri
         if uri:
-            answer = run(BoltTarget(uri, user, password, database), query)
+            answer = run(BoltTarget(uri, user, password or settings.bolt_password, database), query)
         else:
             answer = run_embedded(open_graph(store).loaded, query)
     if as_json:

@@ -7,11 +7,22 @@ ArcadeDB's logging sent to a file (it writes to stdout and ./log/ by default) an
 `EmbeddedBolt.start_loaded` starts the server on a second thread while the projection's rows
 are read, then writes them straight into the database through the JVM (`arcade_load`),
 not through Bolt: a 10k-entity graph loads in seconds instead of a minute.
+
+Clients can only read, and ArcadeDB itself enforces it (`read_only=True`, the default):
+the user `root` is given, on every database, a group whose only right is `readRecord`, so
+every CREATE, MERGE, SET, DELETE, REMOVE, index or schema change is refused by the server's
+security, whatever the query's text looks like. LOAD CSV is refused too (reading a file
+needs the `updateSecurity` right; file and remote URLs are switched off as well), and
+ArcadeDB's HTTP API, which it always starts, is stopped before anyone is told the password:
+it took server commands (`shutdown`, `create database`) from `root`. Our own loader writes
+through the JVM with no user, so the group does not apply to it.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import socket
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,12 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from civicgraph.errors import StoreError
-from civicgraph.serve.bolt.driver import (
-    DEFAULT_DATABASE,
-    DEFAULT_PASSWORD,
-    DEFAULT_USER,
-    BoltTarget,
-)
+from civicgraph.serve.bolt.driver import DEFAULT_DATABASE, DEFAULT_USER, BoltTarget
 from civicgraph.store.loading import Progress, gc_paused, quiet
 
 if TYPE_CHECKING:  # imported where used: `serve bolt` starts the JVM before loading them
@@ -75,6 +81,23 @@ def _start_jvm(root: Path) -> None:
         os.close(saved)
 
 
+def generated_password() -> str:
+    """Return a password for one run of a server (16 random characters, URL-safe)."""
+    return secrets.token_urlsafe(12)
+
+
+# The one group clients of a read-only server belong to: read records, nothing else (no
+# schema, security or settings rights), and each query stopped after `readTimeout` ms.
+READER_GROUP = "reader"
+QUERY_TIMEOUT_MS = 30_000
+# Switched off on every server we start, writable ones included: no query reads the host's
+# files or makes a request (ArcadeDB's own defaults allow public http(s) URLs).
+NO_LOAD_CSV = {
+    "opencypher_loadCsv_allowFileUrls": False,
+    "opencypher_loadCsv_allowRemoteUrls": False,
+}
+
+
 def jpype_errors() -> tuple[type[BaseException], ...]:
     """Return the exception types a call into the JVM raises (Java exceptions, bridged)."""
     import arcadedb_embedded as adb
@@ -84,7 +107,12 @@ def jpype_errors() -> tuple[type[BaseException], ...]:
 
 
 class EmbeddedBolt:
-    """An ArcadeDB server inside this process with its Bolt plugin and one empty database."""
+    """An ArcadeDB server inside this process with its Bolt plugin and empty databases.
+
+    `read_only` (the default) leaves clients the right to read and nothing else; a writable
+    server is what tests and benches push into. `password` is the user `root`'s, generated
+    for this run when not given.
+    """
 
     def __init__(
         self,
@@ -92,11 +120,16 @@ class EmbeddedBolt:
         *,
         host: str = "127.0.0.1",
         port: int = 7687,
-        password: str = DEFAULT_PASSWORD,
+        password: str | None = None,
         databases: tuple[str, ...] = (DEFAULT_DATABASE,),
+        read_only: bool = True,
+        query_timeout_ms: int = QUERY_TIMEOUT_MS,
     ) -> None:
         self.root, self.host, self.port = root, host, port
-        self.password, self.databases = password, databases
+        self.password = password or generated_password()
+        self.databases, self.read_only = databases, read_only
+        self.query_timeout_ms = query_timeout_ms
+        self.http_port: int | None = None  # while it ran: ArcadeDB's HTTP API, stopped
         self._server: Any = None
 
     @property
@@ -113,13 +146,16 @@ class EmbeddedBolt:
         _start_jvm(self.root)
         import arcadedb_embedded as adb
 
-        config = {
+        # ArcadeDB always starts its HTTP API: on loopback, on a port nobody is told, and
+        # only until the databases exist (see `_lock_down`)
+        self.http_port = free_port("127.0.0.1")
+        config: dict[str, Any] = {
             "host": self.host,
-            "http_port": free_port(
-                self.host
-            ),  # ArcadeDB always serves HTTP; keep it out of the way
+            "http_port": self.http_port,
+            "server_httpIncomingHost": "127.0.0.1",
             "server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
             "bolt_port": self.port,
+            **NO_LOAD_CSV,
         }
         try:
             self._server = adb.create_server(
@@ -128,10 +164,37 @@ class EmbeddedBolt:
             self._server.start()
             for name in self.databases:
                 self._server.create_database(name)
-        except adb.ArcadeDBError as exc:
-            self._server = None
+            self._lock_down()
+        except (adb.ArcadeDBError, *jpype_errors()) as exc:
+            self.stop()
             raise StoreError(f"cannot start the embedded Bolt server on {self.uri}: {exc}") from exc
         return self.target()
+
+    def _lock_down(self) -> None:
+        """Stop the HTTP API; on a read-only server, leave `root` the right to read only."""
+        import jpype
+
+        java_server = self._server._java_server
+        java_server.getHttpServer().stopService()
+        if not self.read_only:
+            return
+        json_object = jpype.JClass("com.arcadedb.serializer.json.JSONObject")
+        security = java_server.getSecurity()
+        reader = {
+            "access": [],  # no updateSecurity, updateSchema, updateDatabaseSettings
+            "resultSetLimit": -1,
+            "readTimeout": self.query_timeout_ms,
+            "types": {"*": {"access": ["readRecord"]}},
+        }
+        for name in self.databases:
+            security.saveGroup(name, READER_GROUP, json_object(json.dumps(reader)))
+        root = security.getUser(DEFAULT_USER)
+        user = {
+            "name": DEFAULT_USER,
+            "password": str(root.getPassword()),
+            "databases": {name: [READER_GROUP] for name in self.databases},
+        }
+        security.updateUser(json_object(json.dumps(user)))
 
     def load(self, rows: GraphRows, *, progress: Progress = quiet) -> LoadReport:
         """Write the rows into the (new, empty) first database, in process (`arcade_load`)."""
@@ -171,8 +234,8 @@ class EmbeddedBolt:
     def stop(self) -> None:
         """Stop the server (databases are closed; files stay in `root`)."""
         if self._server is not None:
-            self._server.stop()
-            self._server = None
+            server, self._server = self._server, None
+            server.stop()
 
     def __enter__(self) -> BoltTarget:
         return self.start()

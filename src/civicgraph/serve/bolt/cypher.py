@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from civicgraph.graph.loaded import LoadedGraph
 
 
+# what a read-only server (ArcadeDB's security) answers to a write, LOAD CSV or schema change
+FORBIDDEN = "Neo.ClientError.Security.Forbidden"
+
+
 def plain(item: Any) -> Any:
     """Return a driver value as JSON-ready Python (dicts, lists, str, numbers, None)."""
     from neo4j.graph import Node, Path, Relationship
@@ -60,7 +64,10 @@ def run(target: BoltTarget, text: str) -> dict[str, Any]:
                 columns = list(result.keys())
                 rows = [{c: plain(record[c]) for c in columns} for record in result]
         except (ClientError, DatabaseError) as exc:
-            raise QueryError(f"Cypher failed: {one_line(exc.message or exc)}") from exc
+            message = one_line(exc.message or exc)
+            if exc.code == FORBIDDEN:
+                raise QueryError(f"Cypher refused: the server is read-only ({message})") from exc
+            raise QueryError(f"Cypher failed: {message}") from exc
     return {"columns": columns, "rows": rows}
 
 

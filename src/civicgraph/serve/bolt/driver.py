@@ -16,9 +16,9 @@ from civicgraph.errors import StoreError, UsageError
 if TYPE_CHECKING:
     import neo4j
 
-# the embedded server's credentials, and the defaults of any Bolt target
+# the embedded server's user and database, and the defaults of any Bolt target (the
+# embedded server's password is generated per run unless given)
 DEFAULT_USER = "root"
-DEFAULT_PASSWORD = "playwithdata"
 DEFAULT_DATABASE = "civicgraph"
 
 
@@ -28,7 +28,7 @@ class BoltTarget:
 
     uri: str
     user: str | None = DEFAULT_USER
-    password: str | None = DEFAULT_PASSWORD
+    password: str | None = None
     database: str | None = DEFAULT_DATABASE
 
     def driver(self) -> neo4j.Driver:
