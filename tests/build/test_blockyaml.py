@@ -131,3 +131,11 @@ def test_whatever_pyyaml_writes_reads_back_the_same(
     for flow in (False, None):
         text = yaml.safe_dump(records, default_flow_style=flow, allow_unicode=True, width=10**6)
         same_as_pyyaml(text, tmp_path)
+
+
+@pytest.mark.parametrize("quoted", [r'"a\\"', r'"a\\\\"', r'"\"a\" \\\" b"', r'"\\\\\"x"'])
+def test_backslashes_before_a_quote_end_it_or_escape_it_as_in_pyyaml(
+    quoted: str, tmp_path: Path
+) -> None:
+    # the closing quote is the first with an even run of backslashes before it
+    assert same_as_pyyaml(f"- id: a\n  label: {quoted}\n", tmp_path)  # on the fast path

@@ -84,7 +84,11 @@ def _quoted(text: str) -> tuple[str, str]:
             at = text.find('"', at)
             if at == -1:
                 raise Unsupported("multi-line double-quoted scalar")
-            backslashes = len(text[:at]) - len(text[:at].rstrip("\\"))
+            # count the backslashes before it in place: slicing `text[:at]` at every
+            # escaped quote made a long value with many of them quadratic
+            backslashes = 0
+            while text[at - 1 - backslashes] == "\\":  # stops at the opening quote
+                backslashes += 1
             if backslashes % 2 == 0:
                 break
             at += 1
