@@ -7,13 +7,14 @@ kept beside the build (`kept`), and only then points `current` at the new build 
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import shutil
 import time
 from collections.abc import Callable
-from contextlib import closing, nullcontext
+from contextlib import closing, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,8 +86,37 @@ def build(settings: Settings, progress: Progress = quiet, *, shapes: bool = True
     on every record of a small dataset and on a sample of a large one (`validate`). One
     build of a store runs at a time (`builds.exclusive`).
     """
-    with exclusive(settings.store_dir), gc_paused():
-        return _build(settings, progress, shapes=shapes)
+    store_dir = settings.store_dir
+    if store_dir.is_dir() and os.statvfs(store_dir).f_flag & os.ST_RDONLY:
+        raise StoreError(_not_written(store_dir, "the file system is read-only"))
+    try:
+        with exclusive(store_dir), gc_paused():
+            return _build(settings, progress, shapes=shapes)
+    except OSError as exc:
+        if exc.filename is not None and not _inside(Path(str(exc.filename)), store_dir):
+            raise  # reading an input, not writing the build
+        raise StoreError(_not_written(store_dir, _reason(exc))) from exc
+
+
+def _reason(exc: OSError) -> str:
+    """Say why a write failed; Oxigraph's errors carry no errno, only the OS's words."""
+    text = str(exc)
+    if exc.errno == errno.ENOSPC or "No space left on device" in text:
+        return "no space left on device while writing the new build"
+    if exc.errno == errno.EDQUOT or "Disk quota exceeded" in text:
+        return "disk quota exceeded while writing the new build"
+    if exc.errno == errno.EROFS or "Read-only file system" in text:
+        return "the file system is read-only"
+    return f"cannot write the new build: {exc.strerror or text}"
+
+
+def _not_written(store_dir: Path, reason: str) -> str:
+    kept = "the old store is unchanged" if current_target(store_dir) else "no store was built"
+    return f"{store_dir}/: {reason}; {kept}"
+
+
+def _inside(path: Path, directory: Path) -> bool:
+    return path.resolve().is_relative_to(directory.resolve())
 
 
 def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildReport:
@@ -172,10 +202,11 @@ def _write_aside(
     records it loaded) and go into build.json with the number of quads.
     """
     builds = store_dir / BUILDS
-    builds.mkdir(parents=True, exist_ok=True)
     build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}-{time.time_ns()}"
-    partial = builds / f"{build_id}.partial"
+    partial = written = builds / f"{build_id}.partial"
+    link = store_dir / f"{CURRENT}.{build_id}.tmp"
     try:
+        builds.mkdir(parents=True, exist_ok=True)
         partial.mkdir()
         store = ox.Store(str(partial / "oxigraph"))
         try:
@@ -190,12 +221,14 @@ def _write_aside(
         )
         final = builds / build_id
         partial.rename(final)
-        link = store_dir / f"{CURRENT}.{build_id}.tmp"
+        written = final
         link.symlink_to(Path(BUILDS) / build_id)
         previous = current_target(store_dir)
         os.replace(link, store_dir / CURRENT)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
+    except BaseException:  # a full disk, say: remove what was written, where it can be
+        shutil.rmtree(written, ignore_errors=True)
+        with suppress(OSError):
+            link.unlink(missing_ok=True)
         raise
     prune(builds, keep={final.name, previous.name if previous else ""})
     return final.resolve(), quads
