@@ -31,12 +31,16 @@ def mount(*args: str) -> subprocess.CompletedProcess[str]:
         pytest.skip("no mount command here")
 
 
+def first_line(text: str) -> str:
+    return (text.strip().splitlines() or ["no reason given"])[0]
+
+
 @contextmanager
 def mounted(target: Path, *args: str) -> Iterator[Path]:
     """Mount onto `target` for the block (skip where mounting is not permitted)."""
     done = mount(*args, str(target))
     if done.returncode != 0:
-        pytest.skip(f"cannot mount here ({' '.join(args)}): {done.stderr.strip()}")
+        pytest.skip(f"cannot mount here ({' '.join(args)}): {first_line(done.stderr)}")
     try:
         yield target
     finally:
@@ -49,7 +53,7 @@ def read_only(directory: Path) -> Iterator[Path]:
     with mounted(directory, "--bind", str(directory)):
         done = mount("-o", "remount,bind,ro", str(directory))
         if done.returncode != 0:
-            pytest.skip(f"cannot remount read-only here: {done.stderr.strip()}")
+            pytest.skip(f"cannot remount read-only here: {first_line(done.stderr)}")
         yield directory
 
 
