@@ -102,6 +102,10 @@ CASES = {
         replace(PEOPLE, "  label: Ana Ruiz\n", "  label: [Ana Ruiz\n"),
         "data/entities/people.yaml:5: malformed YAML",
     ),
+    "a directory named like a data file": (
+        lambda: Path("data/entities/more.yaml").mkdir(),
+        "data/entities/more.yaml:1: cannot read the file: Is a directory",
+    ),
     "a NUL byte": (
         raw_edit(THINGS, nul_on_line_9),
         "data/entities/things.yaml:9: malformed YAML: character U+0000 is not allowed",

@@ -41,7 +41,10 @@ def read_raw(
     which gives the same values and lines (and the error messages for a broken file).
     """
     shown = relative_to_cwd(path)
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # a directory named *.yaml, a file without read permission…
+        return [], [Problem(shown, 1, f"cannot read the file: {exc.strerror or exc}")]
     if on_read is not None:
         on_read(path, data)
     text = decoded(data, shown)
