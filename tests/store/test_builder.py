@@ -29,17 +29,26 @@ def test_failed_build_leaves_the_old_store_untouched(workdir: Path) -> None:
     assert not list((settings.store_dir / "builds").glob("*.partial"))
 
 
-def test_rebuild_swaps_atomically_and_prunes(workdir: Path) -> None:
+def test_rebuild_swaps_atomically_and_prunes_what_no_reader_holds(workdir: Path) -> None:
+    import gc
+
     settings = Settings.resolve(env={})
     first = build(settings).path
-    reader = CivicGraph(settings)  # an open reader keeps working through a rebuild
+    reader = CivicGraph(settings)  # an open reader keeps working through rebuilds
     second = build(settings).path
     third = build(settings).path
     assert current_build(settings.store_dir) == third
-    builds = {p.name for p in (settings.store_dir / "builds").iterdir()}
-    assert builds == {second.name, third.name}
-    assert first.name not in builds
+    assert not second.exists()
+
+    def builds() -> set[str]:
+        return {p.name for p in (settings.store_dir / "builds").iterdir()}
+
+    assert builds() == {first.name, third.name}  # the first is held, the second was not
     assert reader.resolve("ana-ruiz").label == "Ana Ruiz"
+    del reader
+    gc.collect()
+    fourth = build(settings).path
+    assert builds() == {fourth.name}
 
 
 def test_missing_store_says_how_to_build(tmp_path: Path) -> None:

@@ -223,14 +223,13 @@ def _write_aside(
         partial.rename(final)
         written = final
         link.symlink_to(Path(BUILDS) / build_id)
-        previous = current_target(store_dir)
         os.replace(link, store_dir / CURRENT)
     except BaseException:  # a full disk, say: remove what was written, where it can be
         shutil.rmtree(written, ignore_errors=True)
         with suppress(OSError):
             link.unlink(missing_ok=True)
         raise
-    prune(builds, keep={final.name, previous.name if previous else ""})
+    prune(builds, keep={final.name})  # older builds go once no reader holds them
     return final.resolve(), quads
 
 

@@ -1,4 +1,4 @@
-"""Find the current build of a store directory, and open it for reading.
+"""Find the current build of a store directory, open it for reading, and prune old builds.
 
 Layout of a store directory:
 
@@ -7,11 +7,15 @@ Layout of a store directory:
       builds/<build-id>/oxigraph/       the RDF store
       builds/<build-id>/build.json      when and from what it was built, with its counts
       builds/<build-id>/*.json(l)       files kept beside the build (`kept`)
+      builds/<build-id>/readers.lock    a shared `flock` held by every reader of the build
       build.lock                        held by the one build running (`exclusive`)
 
 `builder` writes a new `builds/<id>` aside, then renames the symlink over `current`: readers
 see the old store or the new one, never half of either, and a failed build leaves the old
-store untouched.
+store untouched. Every reader (`OpenStore`: the CLI, the explorer, each endpoint worker)
+holds a shared lock on its build's `readers.lock` for as long as it has the store open;
+`prune` removes only the old builds it can lock exclusively, so a build in use stays until
+a later build finds it free.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +39,9 @@ from civicgraph.model.ontology import Model, load_model
 CURRENT = "current"
 BUILDS = "builds"
 LOCK = "build.lock"
+READERS = "readers.lock"
+PRUNED = ".pruned-"  # a build being removed is renamed so first, out of every reader's way
+OPEN_ATTEMPTS = 5
 
 
 def current_target(store_dir: Path) -> Path | None:
@@ -42,11 +49,12 @@ def current_target(store_dir: Path) -> Path | None:
     return link.resolve() if link.is_symlink() else None
 
 
-def prune(builds: Path, keep: set[str]) -> None:
-    """Remove builds other than the new one and the one before it (still open elsewhere)."""
-    for child in builds.iterdir():
-        if child.name not in keep:
-            shutil.rmtree(child, ignore_errors=True)
+def current_name(store_dir: Path) -> str | None:
+    """Name the build `current` points at, by one readlink (None if there is no link)."""
+    try:
+        return Path(os.readlink(store_dir / CURRENT)).name
+    except OSError:
+        return None
 
 
 def current_build(store_dir: Path) -> Path:
@@ -63,26 +71,132 @@ def manifest(store_dir: Path) -> dict[str, Any]:
     return loaded
 
 
+class ReaderLock:
+    """A shared `flock` on a build's `readers.lock`: while it is held, `prune` leaves the
+    build alone. It goes when released, when this object is collected, or with the process."""
+
+    def __init__(self, fd: int | None) -> None:
+        self._fd = fd
+
+    @classmethod
+    def take(cls, directory: Path) -> ReaderLock | None:
+        """Lock a build for reading; None if the build was pruned before the lock was held."""
+        path = directory / READERS
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except FileNotFoundError:
+            return None  # the directory is gone: pruned since `current` was read
+        except OSError:  # a store on read-only media: nothing can prune it either
+            return cls(None) if (directory / "oxigraph").is_dir() else None
+        fcntl.flock(fd, fcntl.LOCK_SH)  # waits only while a prune renames the build away
+        if not (directory / "oxigraph").is_dir():
+            os.close(fd)
+            return None
+        return cls(fd)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __del__(self) -> None:
+        self.release()
+
+
+@dataclass(frozen=True)
+class OpenStore:
+    """The current build's Oxigraph store, opened read-only, and the lock that keeps it."""
+
+    directory: Path
+    store: ox.Store
+    lock: ReaderLock = field(repr=False, compare=False)
+
+    @classmethod
+    def current(cls, store_dir: Path) -> OpenStore:
+        """Open the build `current` points at; if it is pruned before it is locked (a build
+        landed meanwhile), open the new current one."""
+        for _ in range(OPEN_ATTEMPTS):
+            directory = current_build(store_dir)
+            lock = ReaderLock.take(directory)
+            if lock is None:
+                continue
+            try:
+                store = ox.Store.read_only(str(directory / "oxigraph"))
+            except OSError as exc:
+                lock.release()
+                raise StoreError(f"cannot open the store at {directory}: {exc}") from exc
+            return cls(directory, store, lock)
+        raise StoreError(f"the builds of {store_dir}/ changed {OPEN_ATTEMPTS} times while opening")
+
+    @property
+    def name(self) -> str:
+        return self.directory.name
+
+    def is_current(self, store_dir: Path) -> bool:
+        """Tell whether `current` still points at this build (one readlink)."""
+        return current_name(store_dir) == self.name
+
+
 @dataclass(frozen=True)
 class Build:
-    """One build of a store, opened read-only: several processes may hold it at once."""
+    """One build of a store, opened read-only: several processes may hold it at once, and
+    none of them loses it to a later build's pruning while it is open (`lock`)."""
 
     directory: Path
     store: ox.Store
     model: Model
     ontology_dir: Path
+    lock: ReaderLock | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def open(cls, settings: Settings) -> Build:
         """Open the build that `current` points at in the settings' store directory."""
-        directory = current_build(settings.store_dir)
-        store = ox.Store.read_only(str(directory / "oxigraph"))
-        return cls(directory, store, model_for(settings), settings.ontology_dir)
+        opened = OpenStore.current(settings.store_dir)
+        return cls(
+            opened.directory, opened.store, model_for(settings), settings.ontology_dir, opened.lock
+        )
 
 
 def model_for(settings: Settings) -> Model:
     """Return the ontology model these settings point at."""
     return load_model(settings.ontology_dir.resolve())
+
+
+def prune(builds: Path, keep: set[str]) -> list[str]:
+    """Remove every build other than `keep` that no reader holds; return the held ones.
+
+    A held build stays; the next build's prune tries it again. Called under the build lock
+    (`exclusive`), so one prune runs at a time.
+    """
+    held = []
+    for child in sorted(builds.iterdir()):
+        if child.name.startswith(PRUNED):  # a prune that stopped midway
+            shutil.rmtree(child, ignore_errors=True)
+        elif child.name not in keep and not _remove_unless_held(child):
+            held.append(child.name)
+    return held
+
+
+def _remove_unless_held(directory: Path) -> bool:
+    if not directory.is_dir() or directory.is_symlink():
+        directory.unlink(missing_ok=True)
+        return True
+    try:
+        fd = os.open(directory / READERS, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError:
+        return False
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        # renamed while locked: a reader that locks the old path afterwards finds it gone
+        trash = directory.with_name(PRUNED + directory.name)
+        os.rename(directory, trash)
+    finally:
+        os.close(fd)
+    shutil.rmtree(trash, ignore_errors=True)
+    return True
 
 
 @contextmanager
