@@ -13,7 +13,7 @@ import requests
 from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
 
 from civicgraph.api import CivicGraph
-from civicgraph.serve.sparql.pool import describe
+from civicgraph.serve.sparql.answers import describe
 from civicgraph.serve.sparql.results import negotiate
 from civicgraph.serve.sparql.server import is_update
 from tests.servers import civicgraph_command, running

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from civicgraph.cli.kit import (
 from civicgraph.errors import UsageError
 
 HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on.")]
+MIN_MEMORY = 64 << 20  # a worker holding the store open takes about 50 MB
 
 
 def _stop_on_signals() -> None:
@@ -41,6 +43,19 @@ def _progress(line: str) -> None:
     typer.echo(f"… {line}", err=True)
 
 
+SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*", re.IGNORECASE)
+DEFAULT_MAX_MEMORY = "1G"
+
+
+def memory_size(text: str) -> int:
+    """Read a size like `512M`, `1G` or `1.5GiB` (binary units; a bare number is bytes)."""
+    found = SIZE.fullmatch(text)
+    if not found:
+        raise UsageError(f"--max-memory: {text!r} is not a size like 512M or 1G")
+    scale = 1 << (10 * " KMGT".index(found.group(2).upper() or " "))
+    return int(float(found.group(1)) * scale)
+
+
 def serve_sparql(
     host: HostOpt = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port (0 picks a free one).")] = 7878,
@@ -50,7 +65,32 @@ def serve_sparql(
     max_rows: Annotated[
         int | None, typer.Option("--max-rows", help="Rows per answer [default: 10000].")
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", help="Query worker processes.")] = 4,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            help="Query worker processes; each holds the store open and runs one query at a "
+            "time. Those not in a slow slot are kept for quick queries.",
+        ),
+    ] = 6,
+    slow_slots: Annotated[
+        int | None,
+        typer.Option(
+            "--slow-slots",
+            help="Queries that may run past 1 s at once, at a lower CPU priority; a query "
+            "that turns slow when all are taken is stopped with 503 and Retry-After. "
+            "0 stops every query at 1 s. [default: --workers minus 2, at least 1]",
+        ),
+    ] = None,
+    max_memory: Annotated[
+        str,
+        typer.Option(
+            "--max-memory",
+            metavar="SIZE",
+            help="Resident memory a worker may reach (512M, 1G…); a query that would pass "
+            "it is stopped with 503 and its worker replaced.",
+        ),
+    ] = DEFAULT_MAX_MEMORY,
     allow_service: Annotated[
         list[str] | None,
         typer.Option(
@@ -61,22 +101,34 @@ def serve_sparql(
     ] = None,
     store: StoreOpt = None,
 ) -> None:
-    """Serve a read-only SPARQL 1.1 endpoint at /sparql (plus /id/<slug>, /ontology, /health)."""
+    """Serve a read-only SPARQL 1.1 endpoint at /sparql (plus /id/<slug>, /ontology, /health).
+
+    Each query runs in a worker process, stopped past --timeout or --max-memory. The
+    endpoint follows rebuilds: each query is answered from the build `current` pointed at
+    when it started, and a build stays on disk while a worker still reads it.
+    """
+    from civicgraph.serve.sparql.pool import Limits
     from civicgraph.serve.sparql.server import make_server, serve
-    from civicgraph.store.builds import current_build
 
     settings = resolve_settings(store)
     with reported_errors():
         if workers < 1 or (timeout is not None and timeout <= 0) or (max_rows or 1) < 1:
             raise UsageError("--workers, --timeout and --max-rows must be positive")
+        slots = max(1, workers - 2) if slow_slots is None else slow_slots
+        if not 0 <= slots <= workers:
+            raise UsageError(f"--slow-slots must be between 0 and --workers ({workers})")
+        cap = memory_size(max_memory)
+        if cap < MIN_MEMORY:
+            raise UsageError(f"--max-memory must be at least {MIN_MEMORY >> 20}M")
         try:
             server = make_server(
-                current_build(settings.store_dir),
+                settings.store_dir,
                 host=host,
                 port=port,
                 timeout=timeout or settings.sparql_timeout_s,
                 max_rows=max_rows or settings.sparql_max_rows,
                 workers=workers,
+                limits=Limits(max_memory=cap, slow_slots=slots),
                 allowed_services=tuple(allow_service or ()),
             )
         except OSError as exc:

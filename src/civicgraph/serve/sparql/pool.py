@@ -1,289 +1,294 @@
-"""Worker processes that answer the endpoint's queries, each killed if it runs too long.
+"""The endpoint's query workers: each query bounded in time and memory, and cheap ones first.
 
 Oxigraph cannot interrupt a query from another thread, so every query runs in a worker
-process holding the store read-only; past the time limit the worker is killed (which
-really stops the evaluation) and a fresh one takes its place in the background.
+process (`worker`) and is stopped by killing that process. While it waits for the answer,
+the request's thread looks at the worker every `POLL_S`:
+
+- past the time limit, the worker is killed (`TimedOut`);
+- when its resident memory would pass the cap before the next look (at the rate it has
+  been growing), it is killed (`OverMemory`): a query that allocates without bound is
+  stopped below the cap, and the machine keeps its memory;
+- a query still running after `quick_s` counts as slow. At most `slow_slots` slow queries
+  run at once; their workers are reniced so that quick queries on the other workers get
+  the CPU first, and are replaced once the query ends (a nice value cannot be lowered
+  back). A query that turns slow when every slot is taken is stopped (`TooManySlow`).
+
+With more workers than slow slots, some workers are always left for quick queries, however
+many slow ones clients send. A worker that was killed, or that stopped, is replaced in the
+background by one thread (`_keep_up`) that starts workers from a fork server (a few
+milliseconds each) and, while the store cannot be opened, tries again with a growing pause;
+requests never wait for it, and while no worker can start they fail at once
+(`Unavailable`) rather than after the time limit. The same thread has idle workers that
+still hold an older build open the current one within `REFRESH_S` of a rebuild, so the old
+build is let go (and pruned by the next build) even when no query comes.
 """
 
 from __future__ import annotations
 
-import contextlib
-import html
-import multiprocessing
 import queue
 import threading
 import time
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
+from civicgraph.errors import StoreError
+from civicgraph.serve.sparql.answers import Answer, text
+from civicgraph.serve.sparql.worker import WorkerProcess
+from civicgraph.store.builds import current_name
 
-from civicgraph.errors import QueryError, StoreError
-from civicgraph.model.vocab import CIV, ID_BASE, ONTOLOGY_GRAPH
-from civicgraph.serve.sparql import results
-from civicgraph.store.sparql import PREFIXES, refuse_remote
-
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What a worker sends back: an HTTP status, a body and what to say about it."""
-
-    status: int
-    content_type: str
-    body: bytes
-    rows: int = 0
-    truncated: bool = False
+POLL_S = 0.02  # how often a busy worker is looked at: its answer, the clock, its memory
+START_TIMEOUT_S = 60.0
+RETRY_S = (0.5, 5.0)  # the pause between failed starts, doubling from the first to the last
+STACK_MARGIN = 256 << 20
+REFRESH_S = 1.0  # how soon idle workers move to a new build
 
 
-def _text(status: int, message: str) -> Answer:
-    return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode())
+class Refused(Exception):
+    """A query the pool did not let finish (its worker was killed), or could not start."""
 
 
-def run_query(store: ox.Store, job: dict[str, Any]) -> Answer:
-    """Evaluate a SPARQL query, keep at most `max_rows` rows and serialise them."""
-    try:
-        refuse_remote(job["query"], job.get("allowed_services", ()))
-    except QueryError as exc:
-        return _text(400, str(exc))
-    try:
-        default_graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
-            ox.NamedNode(g) for g in job.get("default_graphs", [])
-        ]
-        named_graphs: list[ox.NamedNode | ox.BlankNode] = [
-            ox.NamedNode(g) for g in job.get("named_graphs", [])
-        ]
-        answer = store.query(
-            job["query"],
-            prefixes=PREFIXES,
-            use_default_graph_as_union=not default_graphs,
-            default_graph=default_graphs or None,
-            named_graphs=named_graphs or None,
-        )
-        limit = int(job["max_rows"])
-        if isinstance(answer, ox.QueryBoolean):
-            fmt = job["solutions"]
-            return Answer(200, results.media_type(fmt), results.boolean(answer, fmt), rows=1)
-        if isinstance(answer, ox.QueryTriples):
-            found = _capped(answer, limit)
-            fmt = job["graph"]
-            body = results.triples(found[:limit], fmt)
-            return Answer(
-                200, results.media_type(fmt), body, min(len(found), limit), _over(found, limit)
-            )
-        variables = [v.value for v in answer.variables]
-        rows = _capped(([s[v] for v in variables] for s in answer), limit)
-        fmt = job["solutions"]
-        body = results.solutions(variables, rows[:limit], fmt)
-        return Answer(200, results.media_type(fmt), body, min(len(rows), limit), _over(rows, limit))
-    except SyntaxError as exc:
-        return _text(400, f"SPARQL syntax error: {exc}")
-    except (OSError, RuntimeError, ValueError) as exc:
-        return _text(400, f"SPARQL evaluation failed: {exc}")
-
-
-def _capped(items: Any, limit: int) -> list[Any]:
-    """Take one item more than the cap, so that a truncated answer can say so."""
-    found = []
-    for item in items:
-        found.append(item)
-        if len(found) > limit:
-            break
-    return found
-
-
-def _over(found: list[Any], limit: int) -> bool:
-    return len(found) > limit
-
-
-def describe(store: ox.Store, job: dict[str, Any]) -> Answer:
-    """Answer `/id/<slug>`: the node's triples, incoming links and its citations' triples."""
-    node = ox.NamedNode(ID_BASE + job["slug"])
-    found = [q.triple for q in store.quads_for_pattern(node, None, None, None)]
-    if not found:
-        return _text(404, f"nothing is known about {node.value}")
-    incoming = [q.triple for q in store.quads_for_pattern(None, None, node, None)]
-    cited = []
-    for citation in store.quads_for_pattern(node, ox.NamedNode(str(CIV.citation)), None, None):
-        if isinstance(citation.object, ox.NamedNode):
-            cited += [q.triple for q in store.quads_for_pattern(citation.object, None, None, None)]
-    if job.get("html"):
-        page = _html_page(node, found, incoming, cited)
-        return Answer(200, "text/html; charset=utf-8", page.encode(), rows=len(found))
-    unique = list(dict.fromkeys([*found, *incoming, *cited]))
-    fmt = job["graph"]
-    return Answer(200, results.media_type(fmt), results.triples(unique, fmt), rows=len(unique))
-
-
-def _link(term: object) -> str:
-    if isinstance(term, ox.NamedNode):
-        shown = term.value
-        for prefix, base in PREFIXES.items():
-            if shown.startswith(base):
-                shown = f"{prefix}:{shown[len(base) :]}"
-                break
-        href = "/id/" + term.value[len(ID_BASE) :] if term.value.startswith(ID_BASE) else term.value
-        return f'<a href="{html.escape(href)}">{html.escape(shown)}</a>'
-    if isinstance(term, ox.Literal):
-        language = f" <small>@{html.escape(term.language)}</small>" if term.language else ""
-        return html.escape(term.value) + language
-    return html.escape(str(term))
-
-
-def _html_page(
-    node: ox.NamedNode, found: list[ox.Triple], incoming: list[ox.Triple], cited: list[ox.Triple]
-) -> str:
-    labels = [t.object for t in found if t.predicate.value == RDFS_LABEL]
-    english = [t for t in labels if isinstance(t, ox.Literal) and t.language in ("en", None)]
-    title = html.escape(english[0].value if english else node.value)
-
-    def rows(triples: list[ox.Triple], incoming: bool = False) -> str:
-        return "".join(
-            f"<tr><td>{_link(t.subject if incoming else t.predicate)}</td>"
-            f"<td>{_link(t.predicate if incoming else t.object)}</td></tr>"
-            for t in triples
-        )
-
-    citation_rows = "".join(
-        f"<tr><td>{_link(t.subject)}</td><td>{_link(t.predicate)}</td><td>{_link(t.object)}</td></tr>"
-        for t in cited
-    )
-    return (
-        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title></head>"
-        f"<body><h1>{title}</h1><p><code>{html.escape(node.value)}</code> · "
-        f'<a href="?format=ttl">Turtle</a></p>'
-        f"<h2>Statements</h2><table>{rows(found)}</table>"
-        f"<h2>Referred to by</h2><table>{rows(incoming, incoming=True)}</table>"
-        f"<h2>Citations</h2><table>{citation_rows}</table></body></html>"
-    )
-
-
-def ontology(store: ox.Store, job: dict[str, Any]) -> Answer:
-    """Answer `/ontology`: the ontology graph as built into the store."""
-    graph = ox.NamedNode(ONTOLOGY_GRAPH)
-    found = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
-    fmt = job["graph"]
-    return Answer(200, results.media_type(fmt), results.triples(found, fmt), rows=len(found))
-
-
-HANDLERS = {"query": run_query, "describe": describe, "ontology": ontology}
-
-
-def _serve(connection: Connection, store_path: str) -> None:
-    """Worker main loop: open the store, say ready, answer jobs until told to stop."""
-    try:
-        store = ox.Store.read_only(store_path)
-    except OSError as exc:
-        connection.send(_text(500, f"cannot open the store: {exc}"))
-        return
-    connection.send("ready")
-    while True:
-        job = connection.recv()
-        if job is None:
-            return
-        try:
-            answer = HANDLERS[job["kind"]](store, job)
-        except Exception as exc:  # a worker answers every job, whatever happens
-            answer = _text(500, f"internal error: {type(exc).__name__}: {exc}")
-        connection.send(answer)
-
-
-class _Worker:
-    def __init__(self, store_path: Path) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, str(store_path)), daemon=True)
-        self.process.start()
-        child.close()
-
-    def wait_ready(self, timeout: float) -> None:
-        if not self.connection.poll(timeout):
-            self.kill()
-            raise StoreError("a query worker did not start in time")
-        message = self.connection.recv()
-        if message != "ready":
-            self.kill()
-            raise StoreError(getattr(message, "body", b"").decode().strip() or "worker failed")
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.join(5)
-        self.connection.close()
-
-
-class Busy(Exception):
+class Busy(Refused):
     """No worker became free within the time limit."""
 
 
-class TimedOut(Exception):
-    """The query ran past the time limit; its worker was killed."""
+class TimedOut(Refused):
+    """The query ran past the time limit."""
+
+
+class OverMemory(Refused):
+    """The query's worker was about to pass the memory cap."""
+
+    def __init__(self, resident: int) -> None:
+        super().__init__(resident)
+        self.resident = resident
+
+
+class TooManySlow(Refused):
+    """The query turned slow while every slow slot was taken."""
+
+
+class Unavailable(Refused):
+    """No worker can run: the store cannot be opened."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What bounds each query: memory per worker, and how many may be slow at once."""
+
+    max_memory: int = 1 << 30  # bytes of resident memory per worker
+    slow_slots: int = 4
+    quick_s: float = 1.0  # a query running longer than this is slow
+
+
+@dataclass
+class _MemoryWatch:
+    """Tell when a worker's resident memory will pass the cap before the next look."""
+
+    worker: WorkerProcess
+    cap: int
+    last: tuple[float, int] = field(default=(0.0, 0))
+    peak: int = 0
+
+    def over(self) -> bool:
+        now, resident = time.monotonic(), self.worker.resident_bytes()
+        then, before = self.last
+        rate = (resident - before) / (now - then) if then and now > then else 0.0
+        self.last, self.peak = (now, resident), max(self.peak, resident)
+        # two intervals ahead: a look can come late on a loaded machine
+        return resident + max(rate, 0.0) * 2 * POLL_S >= self.cap
 
 
 class WorkerPool:
-    """A fixed number of query workers; a request borrows one and returns it."""
+    """`size` query workers on a store directory; a request borrows one and gives it back."""
 
-    def __init__(self, store_path: Path, size: int) -> None:
-        self.store_path, self.size = store_path, size
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+    def __init__(self, store_dir: Path, size: int, limits: Limits | None = None) -> None:
+        self.store_dir, self.size = store_dir, size
+        self.limits = limits or Limits()
+        self.stack_bytes = self.limits.max_memory + STACK_MARGIN
+        self.killed = 0  # workers killed under a query, since the start
+        self.problem: str | None = None  # why the last worker could not start, until one does
+        self._idle: queue.Queue[WorkerProcess] = queue.Queue()
+        self._workers: set[WorkerProcess] = set()  # starting, idle and busy
+        self._changed = threading.Condition()
+        self._slow = threading.BoundedSemaphore(self.limits.slow_slots or 1)
+        self._slow_now = 0
         self._closed = False
-        self.killed = 0
-        workers = [_Worker(store_path) for _ in range(size)]
-        for worker in workers:
-            worker.wait_ready(60)
+        fresh = [self._start() for _ in range(size)]
+        try:
+            for worker in fresh:
+                worker.wait_ready(START_TIMEOUT_S)
+        except StoreError:
+            self.close()
+            raise
+        for worker in fresh:
             self._idle.put(worker)
+        threading.Thread(target=self._keep_up, name="respawn", daemon=True).start()
+
+    def run(self, job: dict[str, Any], timeout: float) -> Answer:
+        """Run a job on a free worker within `timeout` seconds, or raise a `Refused`."""
+        deadline = time.monotonic() + timeout
+        worker = self._borrow(deadline)
+        slow = False
+        try:
+            worker.send(job)
+            started = time.monotonic()
+            memory = _MemoryWatch(worker, self.limits.max_memory)
+            while not worker.answered(POLL_S):
+                now = time.monotonic()
+                if now >= deadline:
+                    raise TimedOut
+                if memory.over():
+                    raise OverMemory(memory.peak)
+                if not slow and now - started >= self.limits.quick_s:
+                    slow = self._take_slow_slot()
+                    worker.lower_priority()
+            answer = worker.answer()
+        except (EOFError, OSError):  # the worker died under the query
+            self._retire(worker, killed=True)
+            if self._closed:
+                return text(503, "query stopped: the server is stopping")
+            return text(500, "the query worker died while answering")
+        except Refused:
+            self._retire(worker, killed=True)
+            raise
+        finally:
+            if slow:
+                self._give_slow_slot()
+        # a reniced worker stays slow, and one left big by its query would start the next
+        # one near the cap: both are replaced
+        if slow or answer.last or worker.resident_bytes() > self.limits.max_memory // 2:
+            self._retire(worker)
+        else:
+            self._idle.put(worker)
+        return answer
+
+    def _borrow(self, deadline: float) -> WorkerProcess:
+        while True:
+            if self.problem is not None and self.live == 0:
+                raise Unavailable(self.problem)
+            wait = min(0.25, deadline - time.monotonic())
+            if wait <= 0:
+                raise Busy
+            try:
+                return self._idle.get(timeout=wait)
+            except queue.Empty:
+                continue
+
+    def _take_slow_slot(self) -> bool:
+        if self.limits.slow_slots == 0 or not self._slow.acquire(blocking=False):
+            raise TooManySlow
+        with self._changed:
+            self._slow_now += 1
+        return True
+
+    def _give_slow_slot(self) -> None:
+        with self._changed:
+            self._slow_now -= 1
+        self._slow.release()
+
+    def _start(self) -> WorkerProcess:
+        worker = WorkerProcess(self.store_dir, self.stack_bytes)
+        with self._changed:
+            self._workers.add(worker)
+        return worker
+
+    def _retire(self, worker: WorkerProcess, *, killed: bool = False) -> None:
+        """Stop a worker and have `_keep_up` start another in its place."""
+        worker.kill()
+        with self._changed:
+            self._workers.discard(worker)
+            self.killed += killed
+            self._changed.notify_all()
+
+    def _keep_up(self) -> None:
+        """Start workers whenever fewer than `size` are alive, off the requests' threads."""
+        pause = RETRY_S[0]
+        while True:
+            with self._changed:
+                if not self._closed and len(self._workers) >= self.size:
+                    self._changed.wait(REFRESH_S)
+                if self._closed:
+                    return
+                missing = self.size - len(self._workers)
+            if missing <= 0:
+                self._refresh_idle()
+                continue
+            fresh = [self._start() for _ in range(missing)]
+            failed = None
+            for worker in fresh:
+                try:
+                    worker.wait_ready(START_TIMEOUT_S)
+                except StoreError as exc:
+                    failed = str(exc)
+                    self._retire(worker)
+                    continue
+                if self._closed:
+                    worker.kill()
+                else:
+                    self._idle.put(worker)
+            self.problem = failed
+            if failed is None:
+                pause = RETRY_S[0]
+            else:  # the store cannot be opened now (a build being swapped, or gone): wait
+                time.sleep(pause)
+                pause = min(pause * 2, RETRY_S[1])
+
+    def _refresh_idle(self) -> None:
+        """Have each idle worker on an older build open the current one (one at a time, so
+        the others stay free for queries)."""
+        current = current_name(self.store_dir)
+        for _ in range(self.idle):
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                return
+            if worker.build != current:
+                try:
+                    worker.send({"kind": "ping"})
+                    answer = worker.answer() if worker.answered(START_TIMEOUT_S) else None
+                except (EOFError, OSError):
+                    answer = None
+                if answer is None or answer.last:
+                    self._retire(worker)
+                    continue
+            self._idle.put(worker)
+
+    @property
+    def live(self) -> int:
+        """Workers alive: starting, idle or busy."""
+        return len(self._workers)
 
     @property
     def idle(self) -> int:
         return self._idle.qsize()
 
-    def run(self, job: dict[str, Any], timeout: float) -> Answer:
-        """Run a job on a free worker; raise Busy or TimedOut past `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty as exc:
-            raise Busy from exc
-        try:
-            worker.connection.send(job)
-            finished = worker.connection.poll(max(0.0, deadline - time.monotonic()))
-            answer: Answer | None = worker.connection.recv() if finished else None
-        except (EOFError, OSError):  # the worker died under the query
-            self._replace(worker)
-            return _text(500, "the query worker died while answering")
-        if answer is None:
-            self._replace(worker)
-            raise TimedOut
-        self._idle.put(worker)
-        return answer
-
-    def _replace(self, worker: _Worker) -> None:
-        worker.kill()
-        self.killed += 1
-
-        def spawn() -> None:
-            fresh = _Worker(self.store_path)
-            try:
-                fresh.wait_ready(60)
-            except StoreError:
-                return  # the pool runs one short; the next timeout tries again
-            if self._closed:
-                fresh.kill()
-            else:
-                self._idle.put(fresh)
-
-        threading.Thread(target=spawn, daemon=True).start()
+    def status(self) -> dict[str, Any]:
+        """What `/health` says of the workers."""
+        with self._changed:
+            builds = Counter(w.build for w in self._workers if w.build)
+            slow = self._slow_now
+        return {
+            "workers": self.size,
+            "live_workers": self.live,
+            "idle_workers": self.idle,
+            "slow_queries": slow,
+            "slow_slots": self.limits.slow_slots,
+            "builds_open": dict(sorted(builds.items())),
+            "killed": self.killed,
+        }
 
     def close(self) -> None:
-        """Stop every idle worker (busy ones die with the process: they are daemons)."""
-        self._closed = True
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return
-            with contextlib.suppress(OSError):
-                worker.connection.send(None)
+        """Stop every worker, idle or busy."""
+        with self._changed:
+            self._closed = True
+            workers = list(self._workers)
+            self._workers.clear()
+            self._changed.notify_all()
+        for worker in workers:
             worker.kill()

@@ -5,8 +5,10 @@ entity's triples as Turtle, N-Triples or JSON-LD, or an HTML page for browsers),
 `/ontology`, `/health` and `/`. Every update (an `update` parameter, an
 `application/sparql-update` body, an update in `query`, or a PUT/DELETE/PATCH) is refused
 with 403 on every route. Queries run in worker processes (civicgraph.serve.sparql.pool), so a
-query past the time limit is really stopped (503), and answers past the row cap are
-truncated with `X-Civicgraph-Truncated: true`.
+query past the time limit or the memory cap is really stopped (503, with a message naming
+the limit and its option), and answers past the row cap are truncated with
+`X-Civicgraph-Truncated: true`. The workers follow the store's `current` build across
+rebuilds, and `/health` says which build is served and answers 503 when nothing can be.
 """
 
 from __future__ import annotations
@@ -24,8 +26,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from civicgraph.errors import StoreError
 from civicgraph.serve.sparql import results
-from civicgraph.serve.sparql.pool import Answer, Busy, TimedOut, WorkerPool
+from civicgraph.serve.sparql.answers import Answer
+from civicgraph.serve.sparql.answers import text as _text
+from civicgraph.serve.sparql.pool import (
+    Busy,
+    Limits,
+    OverMemory,
+    Refused,
+    TimedOut,
+    TooManySlow,
+    Unavailable,
+    WorkerPool,
+)
+from civicgraph.store.builds import current_build
 
 MAX_BODY = 1 << 20
 SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
@@ -59,12 +74,12 @@ def is_update(text: str) -> bool:
 
 @dataclass
 class Endpoint:
-    """What every request needs: the workers and the limits."""
+    """What every request needs: the workers, the limits and the store they read."""
 
     pool: WorkerPool
     timeout: float
     max_rows: int
-    build: str
+    store_dir: Path
     log: Callable[[str], None]
     allowed_services: tuple[str, ...] = ()  # hosts a SERVICE clause may call
 
@@ -212,33 +227,24 @@ class Handler(BaseHTTPRequestHandler):
 
     def _run(self, job: dict[str, Any]) -> None:
         endpoint = self.server.endpoint
+        extra = {}
         try:
             answer = endpoint.pool.run(job, endpoint.timeout)
-        except TimedOut:
-            answer = _text(503, f"query stopped: over the time limit of {endpoint.timeout:g} s")
-        except Busy:
-            answer = _text(503, f"no query worker free within {endpoint.timeout:g} s")
-        extra = {}
+        except Refused as refused:
+            answer, retry = _refusal(refused, endpoint)
+            if retry:
+                extra["Retry-After"] = retry
         if job["kind"] == "query" and answer.status == 200:
             extra = {
                 "X-Civicgraph-Truncated": "true" if answer.truncated else "false",
                 "X-Civicgraph-Rows": str(answer.rows),
             }
-        if answer.status == 503:
-            extra["Retry-After"] = "1"
         self._send(answer, extra)
 
     def _health(self) -> None:
-        endpoint = self.server.endpoint
-        report = {
-            "status": "ok",
-            "build": endpoint.build,
-            "workers": endpoint.pool.size,
-            "idle_workers": endpoint.pool.idle,
-            "timeout_s": endpoint.timeout,
-            "max_rows": endpoint.max_rows,
-        }
-        self._send(Answer(200, "application/json", json.dumps(report).encode()))
+        report = health(self.server.endpoint)
+        status = 200 if report["status"] == "ok" else 503
+        self._send(Answer(status, "application/json", json.dumps(report).encode()))
 
     def _send(self, answer: Answer, extra: dict[str, str] | None = None) -> None:
         try:
@@ -264,8 +270,58 @@ class Handler(BaseHTTPRequestHandler):
         """Say nothing here: `_send` logs each request once, with its duration."""
 
 
-def _text(status: int, message: str) -> Answer:
-    return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode())
+def _refusal(refused: Refused, endpoint: Endpoint) -> tuple[Answer, str | None]:
+    """Say why a query was stopped or not started, naming the option that sets the limit;
+    return the answer and its Retry-After (None where trying again cannot help)."""
+    limits = endpoint.pool.limits
+    if isinstance(refused, OverMemory):
+        cap = _size(limits.max_memory)
+        message = (
+            f"query stopped: its worker was about to pass the memory cap of {cap} "
+            f"(serve sparql --max-memory), at {_size(refused.resident)}"
+        )
+        return _text(503, message), None
+    if isinstance(refused, TooManySlow):
+        message = (
+            f"query stopped: it ran past {limits.quick_s:g} s while {limits.slow_slots} slow "
+            "queries were already running (serve sparql --slow-slots); try again later"
+        )
+        return _text(503, message), "5"
+    if isinstance(refused, TimedOut):
+        message = f"query stopped: over the time limit of {endpoint.timeout:g} s (--timeout)"
+        return _text(503, message), "1"
+    if isinstance(refused, Unavailable):
+        return _text(503, f"the store cannot be read now: {refused.reason}"), "5"
+    assert isinstance(refused, Busy)
+    return _text(503, f"no query worker free within {endpoint.timeout:g} s"), "1"
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20)):
+        if count >= scale:
+            return f"{count / scale:.3g} {unit}"
+    return f"{count} bytes"
+
+
+def health(endpoint: Endpoint) -> dict[str, Any]:
+    """What `/health` reports: "ok" only while a worker can answer from the current build."""
+    pool = endpoint.pool
+    try:
+        build: str | None = current_build(endpoint.store_dir).name
+        error = pool.problem
+    except StoreError as exc:
+        build, error = None, str(exc)
+    if error is None and pool.live == 0:
+        error = "no query worker is running"
+    return {
+        "status": "ok" if error is None else "unavailable",
+        "build": build,
+        **pool.status(),
+        "max_memory_mb": round(pool.limits.max_memory / (1 << 20)),
+        "timeout_s": endpoint.timeout,
+        "max_rows": endpoint.max_rows,
+        **({"error": error} if error else {}),
+    }
 
 
 def _stderr_log() -> Callable[[str], None]:
@@ -281,25 +337,28 @@ def _stderr_log() -> Callable[[str], None]:
 
 
 def make_server(
-    build_dir: Path,
+    store_dir: Path,
     *,
     host: str = "127.0.0.1",
     port: int = 7878,
     timeout: float = 30.0,
     max_rows: int = 10_000,
-    workers: int = 4,
+    workers: int = 6,
+    limits: Limits | None = None,
     log: Callable[[str], None] | None = None,
     allowed_services: tuple[str, ...] = (),
 ) -> EndpointServer:
-    """Start the workers and bind the HTTP server (port 0 picks a free one); not yet serving."""
-    pool = WorkerPool(build_dir / "oxigraph", workers)
+    """Start the workers on the store directory's current build and bind the HTTP server
+    (port 0 picks a free one); not yet serving."""
+    current_build(store_dir)  # no build: say how to make one, before starting anything
+    pool = WorkerPool(store_dir, workers, limits)
     try:
         server = EndpointServer((host, port), Handler)
     except OSError:
         pool.close()
         raise
     server.endpoint = Endpoint(
-        pool, timeout, max_rows, build_dir.name, log or _stderr_log(), allowed_services
+        pool, timeout, max_rows, store_dir, log or _stderr_log(), allowed_services
     )
     return server
 
