@@ -160,9 +160,10 @@ class WorkerPool:
         finally:
             if slow:
                 self._give_slow_slot()
-        # a reniced worker stays slow, and one left big by its query would start the next
-        # one near the cap: both are replaced
-        if slow or answer.last or worker.resident_bytes() > self.limits.max_memory // 2:
+        # a reniced worker stays slow, and one left big by its query (past halfway from its
+        # size when it started to the cap) would start the next one near the cap: both go
+        grown = worker.resident_bytes() > (worker.started_bytes + self.limits.max_memory) // 2
+        if slow or answer.last or grown:
             self._retire(worker)
         else:
             self._idle.put(worker)

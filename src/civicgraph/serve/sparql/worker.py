@@ -121,6 +121,7 @@ class WorkerProcess:
         self.process.start()
         child.close()
         self.build = ""
+        self.started_bytes = 0  # its resident memory once it had opened the store
         self._stopping = threading.Lock()  # the pool and a request's thread may both kill it
         self._killed = False
 
@@ -140,6 +141,7 @@ class WorkerProcess:
                 raise StoreError(f"a query worker did not open the store within {timeout:g} s")
             raise StoreError(message.reason if isinstance(message, Failed) else "worker failed")
         self.build = message.build
+        self.started_bytes = self.resident_bytes()
         return message.build
 
     def send(self, job: dict[str, Any]) -> None:
