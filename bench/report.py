@@ -1,9 +1,15 @@
-"""Write bench/RESULTS.md from results.json: the machine, the table, the targets."""
+"""Write bench/RESULTS.md from results.json: the machine, the table, the targets.
+
+Benches run on their own (`bench_endpoint`…) write their results into a section of their
+own (`write_section`), between `<!-- section: NAME -->` and `<!-- /section: NAME -->`;
+the report keeps those sections as they are when it rewrites the rest.
+"""
 
 from __future__ import annotations
 
 import os
 import platform
+import re
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -52,6 +58,26 @@ TARGETS: list[tuple[int, str, str, float, str]] = [
     (100_000, "sampled betweenness < 15 s", "betweenness_s", 15, "s"),
 ]
 PACKAGES = ["pyoxigraph", "rdflib", "networkx", "igraph", "pyshacl", "PyYAML"]
+SECTION = re.compile(r"<!-- section: ([\w-]+) -->\n.*?<!-- /section: \1 -->\n", re.DOTALL)
+
+
+def sections(path: Path) -> list[str]:
+    """The sections other benches wrote into a report, each whole with its markers."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    return [found.group(0) for found in SECTION.finditer(text)]
+
+
+def write_section(path: Path, name: str, body: str) -> None:
+    """Put `body` into the report's section `name` (added at the end the first time),
+    leaving everything else in the file as it is."""
+    block = f"<!-- section: {name} -->\n{body.strip()}\n<!-- /section: {name} -->\n"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    found = next((m for m in SECTION.finditer(text) if m.group(1) == name), None)
+    if found:
+        text = text[: found.start()] + block + text[found.end() :]
+    else:
+        text = text.rstrip("\n") + ("\n\n" if text else "") + block
+    path.write_text(text, encoding="utf-8")
 
 
 def machine() -> dict[str, Any]:
@@ -188,6 +214,7 @@ def write_report(results: dict[str, Any], out: Path) -> None:
         "",
         NOTES.strip(),
         "",
+        *sections(out / "RESULTS.md"),  # other benches' results, as they wrote them
     ]
     (out / "RESULTS.md").write_text("\n".join(lines))
     try:
