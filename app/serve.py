@@ -7,12 +7,22 @@ session shares (see `explorer.warm`), so the first visitor does not wait for the
 the scores and the layout, as `serve bolt` says `ready` only once loaded. Done on a thread
 while Streamlit starts, the two took turns on the GIL and the first visitor waited for
 both. A store that cannot be opened is left for the page to explain.
+
+On SIGTERM or Ctrl-C Streamlit stops gracefully, and its web server (uvicorn) waits for
+open connections to close, with no limit: with a browser tab open, the process sometimes
+never ended. The explorer now gives that shutdown `STOP_WITHIN_S` seconds, then exits.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sys
+import threading
+from typing import Any
+
+STOP_WITHIN_S = 5.0
 
 
 def _warm() -> None:
@@ -27,9 +37,36 @@ def _warm() -> None:
         pass
 
 
+def _stop_within_a_deadline() -> None:
+    """Chain a deadline onto the SIGTERM/SIGINT handlers Streamlit installs once started."""
+    from streamlit.web import bootstrap
+
+    install = getattr(bootstrap, "_set_up_signal_handler", None)
+    if install is None:  # a Streamlit without it: its own shutdown, unbounded
+        return
+
+    def with_deadline(server: Any) -> None:
+        install(server)
+        for number in (signal.SIGTERM, signal.SIGINT):
+            streamlit_handler = signal.getsignal(number)
+            if not callable(streamlit_handler):
+                continue
+
+            def handler(signum: int, frame: Any, chained: Any = streamlit_handler) -> None:
+                deadline = threading.Timer(STOP_WITHIN_S, os._exit, args=(0,))
+                deadline.daemon = True
+                deadline.start()
+                chained(signum, frame)
+
+            signal.signal(number, handler)
+
+    bootstrap._set_up_signal_handler = with_deadline
+
+
 def main() -> None:
     from streamlit.web import cli
 
+    _stop_within_a_deadline()
     _warm()
     sys.exit(cli.main(prog_name="streamlit"))
 

@@ -16,6 +16,8 @@ from playwright.sync_api import Page, sync_playwright
 
 from bench.chromium import ARGS, CHROMIUM
 from tests.app.conftest import Explorer
+from tests.serve.test_bolt_readonly import _listening_ports_of
+from tests.serve.test_local_bolt import _open
 
 pytestmark = [
     pytest.mark.browser,
@@ -108,7 +110,6 @@ def test_hostile_name_never_runs(
 
 def _bolt_ports_of_children(pid: int) -> list[int]:
     """The ports of `serve bolt` children of a process (read from their command lines)."""
-    from tests.serve.test_bolt_readonly import _listening_ports_of
 
     found = []
     for proc in Path("/proc").iterdir():
@@ -120,16 +121,6 @@ def _bolt_ports_of_children(pid: int) -> list[int]:
         except OSError:
             continue
     return found
-
-
-def _closed(port: int) -> bool:
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except OSError:
-        return True
-    return False
 
 
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
@@ -148,8 +139,9 @@ def test_explore_exits_on_a_signal_after_a_cypher_query(
     page.get_by_text("1 row(s)").wait_for(timeout=300_000)
     (bolt_port,) = _bolt_ports_of_children(server.process.pid)
     server.process.send_signal(getattr(signal, signal_name))
-    server.process.communicate(timeout=30)  # it exits, no JVM keeps it alive
+    # it exits, with the page still open: no JVM, nor an open WebSocket, keeps it alive
+    server.process.communicate(timeout=30)
     deadline = time.monotonic() + 30
-    while not _closed(bolt_port) and time.monotonic() < deadline:
+    while _open(bolt_port) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert _closed(bolt_port), "the console's Bolt server outlived the explorer"
+    assert not _open(bolt_port), "the console's Bolt server outlived the explorer"

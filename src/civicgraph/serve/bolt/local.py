@@ -125,5 +125,8 @@ def shared(store_dir: Path, build: str) -> BoltTarget:
 
 @atexit.register
 def _stop_all() -> None:
+    """Tell every child to stop, without waiting: the parent's exit is not held up by their
+    cleanup (and were this skipped, the kernel's SIGTERM would still reach them)."""
     for server, _ in list(_shared.values()):
-        server.stop()
+        if server.running and server.process is not None:
+            server.process.terminate()
