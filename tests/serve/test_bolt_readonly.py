@@ -154,3 +154,13 @@ def test_the_server_listens_on_its_bolt_port_only(bolt_uri: str, driver: Driver)
     # the Bolt port speaks WebSocket too, and turns a plain HTTP command away
     assert not reply.startswith(b"HTTP/1.1 2"), reply
     assert answer(driver, "RETURN 1 AS one") == [{"one": 1}]
+
+
+def test_cypher_with_a_wrong_password_says_so(bolt_uri: str) -> None:
+    from typer.testing import CliRunner
+
+    from civicgraph.cli.app import app
+
+    result = CliRunner().invoke(app, ["cypher", "RETURN 1", "--uri", bolt_uri, "--password", "x"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: the Bolt server at {bolt_uri} refused the credentials"

@@ -55,7 +55,7 @@ def plain(item: Any) -> Any:
 
 def run(target: BoltTarget, text: str) -> dict[str, Any]:
     """Run one Cypher statement; return `{"columns", "rows"}` with plain values."""
-    from neo4j.exceptions import ClientError, DatabaseError
+    from neo4j.exceptions import AuthError, ClientError, DatabaseError
 
     with connection_errors(target), target.driver() as driver:
         try:
@@ -63,6 +63,8 @@ def run(target: BoltTarget, text: str) -> dict[str, Any]:
                 result = session.run(text)
                 columns = list(result.keys())
                 rows = [{c: plain(record[c]) for c in columns} for record in result]
+        except AuthError:
+            raise  # connection_errors says so, naming the server
         except (ClientError, DatabaseError) as exc:
             message = one_line(exc.message or exc)
             if exc.code == FORBIDDEN:
