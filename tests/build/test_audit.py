@@ -146,6 +146,7 @@ def test_cli_audit_json_and_text(mini_copy: Path) -> None:
         "shared_names",
         "near_duplicates",
         "unused_exclusions",
+        "claims",
     }
     assert {f["text"] for f in report["uncited"]} == {"Year", "Thefts"}
     assert report["uncited"][0]["occurrences"][0]["document"] == "mini.txt"

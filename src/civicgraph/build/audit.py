@@ -7,7 +7,8 @@ reports, for curators:
   that no citation span covers;
 - cited names that no entity carries as its label, Spanish label or alias (or inside one);
 - entities supported by a single citation;
-- entities that share a name after normalising, and near-duplicate labels.
+- entities that share a name after normalising, and near-duplicate labels;
+- relationships that may claim more than their quotes say (`claims`).
 
 Deliberate exclusions live in `data/EXCLUDED.md`, one bullet per item:
 
@@ -28,6 +29,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from civicgraph.build.claims import ClaimFinding, check_claims
 from civicgraph.build.ingest import read_records
 from civicgraph.build.records import Records, normalise_name
 from civicgraph.build.sources import QuoteFinder, SourceDocument, load_sources
@@ -105,6 +107,7 @@ class AuditReport:
     shared_names: list[dict[str, Any]]
     near_duplicates: list[dict[str, Any]]
     unused_exclusions: list[str]
+    claims: list[ClaimFinding] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -116,6 +119,7 @@ class AuditReport:
             "shared_names": self.shared_names,
             "near_duplicates": self.near_duplicates,
             "unused_exclusions": self.unused_exclusions,
+            "claims": [c.to_json() for c in self.claims],
         }
 
 
@@ -362,6 +366,7 @@ def audit(data_dir: Path, ontology_dir: Path) -> AuditReport:
         shared_names=find_shared_names(records, exclusions),
         near_duplicates=find_near_duplicates(records, exclusions),
         unused_exclusions=[],
+        claims=check_claims(records),
     )
     used: set[str] = set()
     for finding in sorted(findings, key=lambda f: (f.kind, f.key)):

@@ -78,7 +78,8 @@ def audit(
     data: DataOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Report uncited names and numbers, single-citation entities and duplicates.
+    """Report uncited names and numbers, single-citation entities, duplicates, and
+    relationships that may say more than their quotes (dates, names, relatives, table cells).
 
     Reads data/ (no store needed); deliberate exclusions come from data/EXCLUDED.md.
     """
@@ -94,6 +95,8 @@ def audit(
 
 def render_text(report: AuditReport) -> str:
     """Render a report for people: counts first, then what to look at."""
+    from civicgraph.build.claims import CHECKS
+
     lines = []
     for kind, counts in report.coverage.items():
         lines.append(
@@ -133,4 +136,13 @@ def render_text(report: AuditReport) -> str:
         "entities with a single citation",
         [f"{s['id']} ({', '.join(s['types'])})" for s in report.single_citation],
     )
+    for check in CHECKS:
+        section(
+            f"claims to read again: {check}",
+            [
+                f"{c.file}:{c.line}: {c.relationship}: {c.message}"
+                for c in report.claims
+                if c.check == check
+            ],
+        )
     return "\n".join(lines) + "\n"

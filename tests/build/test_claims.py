@@ -1,0 +1,102 @@
+"""The audit's claim checks: relationships whose quotes may not say what the edge says."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from civicgraph.build.audit import audit
+from civicgraph.build.claims import ClaimFinding
+from civicgraph.config import REPO_DIR
+from tests.conftest import BUNDLED_DATA, MINI
+
+ONTOLOGY = REPO_DIR / "ontology"
+
+
+@pytest.fixture
+def mini_copy(tmp_path: Path) -> Path:
+    shutil.copytree(MINI, tmp_path / "data")
+    return tmp_path / "data"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# the mini fixture's two quotes that leave an end unnamed, known by hand
+MINI_FLAGS = {
+    ("name-not-quoted", "clean-streets-network--operatesIn--villa-verde"),  # "in 2010 in Villa…"
+    ("name-not-quoted", "img-group--memberOf--clean-streets-network"),  # "joined the Clean…"
+}
+
+
+def added(data: Path) -> list[ClaimFinding]:
+    """What the checks find beyond the fixture's own two flags."""
+    return [f for f in audit(data, ONTOLOGY).claims if (f.check, f.relationship) not in MINI_FLAGS]
+
+
+def test_the_mini_fixture_flags_only_its_two_unnamed_ends(mini_copy: Path) -> None:
+    found = audit(mini_copy, ONTOLOGY).claims
+    assert {(f.check, f.relationship) for f in found} == MINI_FLAGS
+    assert all("subject" in f.message for f in found)
+
+
+def test_a_year_no_quote_states_is_flagged_at_its_line(mini_copy: Path) -> None:
+    edit(mini_copy / "relationships" / "links.yaml", 'start: "2010"', 'start: "2009"')
+    (found,) = added(mini_copy)
+    assert found == ClaimFinding(
+        "date-not-quoted",
+        "ana-ruiz--founded--clean-streets-network--2009",
+        found.file,
+        4,
+        "start 2009: no quote of this relationship contains 2009",
+    )
+    assert found.file.endswith("relationships/links.yaml")
+
+
+def test_a_quote_that_names_neither_end_is_flagged(mini_copy: Path) -> None:
+    edit(
+        mini_copy / "relationships" / "links.yaml",
+        '    - "The Clean Streets Network demands police reform"',
+        '    - "Police reform is part of the Safe Towns Program"',
+    )
+    assert [(f.check, f.relationship, f.message) for f in added(mini_copy)] == [
+        (
+            "name-not-quoted",
+            "clean-streets-network--demands--police-reform",
+            "no quote names the subject clean-streets-network (by its label or an alias)",
+        )
+    ]
+
+
+@pytest.fixture(scope="module")
+def chapter_claims() -> list[ClaimFinding]:
+    return audit(BUNDLED_DATA, ONTOLOGY).claims
+
+
+@pytest.mark.parametrize(
+    ("check", "relationship"),
+    [
+        ("relative-as-victim", "alejandro-marti--victimOf--marti-kidnapping-and-murder"),
+        ("relative-as-victim", "javier-sicilia--victimOf--killing-of-javier-sicilias-son"),
+        ("bare-table-cell", "judicial-reform-movement--demands--judicial-reform"),
+        ("date-not-quoted", "peso-devaluation-1994-95--locatedIn--mexico--1994"),
+    ],
+)
+def test_the_chapter_patterns_the_second_reading_found_are_flagged(
+    chapter_claims: list[ClaimFinding], check: str, relationship: str
+) -> None:
+    assert (check, relationship) in {(f.check, f.relationship) for f in chapter_claims}
+
+
+def test_every_chapter_finding_points_at_its_record(chapter_claims: list[ClaimFinding]) -> None:
+    for found in chapter_claims:
+        lines = (REPO_DIR / found.file).read_text(encoding="utf-8").splitlines()
+        record_start = max(i for i in range(found.line) if lines[i].startswith("- "))
+        record = "\n".join(lines[record_start : found.line + 12])
+        subject = found.relationship.split("--")[0]
+        assert subject in record, (found, record)
