@@ -187,12 +187,24 @@ def test_who_started_the_movement_for_peace_with_justice_and_dignity(store: list
     assert "poet" in profile["description"].lower()
 
 
+def test_alejandro_marti_is_the_father_of_the_victim_not_the_victim(store: list[str]) -> None:
+    """ "Alejandro Martí, the father of the murdered kidnapping victim" """
+    profile = entity(store, "Alejandro Martí")
+    assert relations(profile, "victimOf") == []
+    (relative,) = relations(profile, "relativeOfVictimOf")
+    assert relative["other"]["id"] == "marti-kidnapping-and-murder"
+    assert relative["role"] == "father"
+    victims = {r["other"]["id"] for r in relations(entity(store, "Fernando Martí"), "victimOf")}
+    assert victims == {"marti-kidnapping-and-murder"}
+
+
 def test_where_did_the_victims_leaders_lose_their_relatives(store: list[str]) -> None:
     """Sicilia's son in Cuernavaca, Martí's in Mexico City, Miranda de Wallace's in Mexico
     State; Moreira's husband was kidnapped in Mexico City."""
     rows = ask(
         store,
-        "SELECT ?who ?where WHERE { ?who civ:victimOf ?crime . ?crime civ:locatedIn ?where . "
+        "SELECT ?who ?where WHERE { ?who civ:relativeOfVictimOf ?crime . "
+        "?crime civ:locatedIn ?where . "
         "?who civ:memberOf|civ:founded|civ:leads ?group . ?who a civ:Person }",
     )
     assert {(r["who"], r["where"]) for r in rows} == {
