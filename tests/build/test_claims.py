@@ -82,7 +82,6 @@ def chapter_claims() -> list[ClaimFinding]:
 @pytest.mark.parametrize(
     ("check", "relationship"),
     [
-        ("bare-table-cell", "judicial-reform-movement--demands--judicial-reform"),
         ("date-not-quoted", "peso-devaluation-1994-95--locatedIn--mexico--1994"),
     ],
 )
@@ -122,3 +121,29 @@ def test_relatives_are_not_recorded_as_victims_and_the_check_would_say_so(
     assert father.role == "father"
     as_victim = replace(father, relation=model.relations["victimOf"])
     assert [f.check for f in check_relationship(as_victim, entities)] == ["relative-as-victim"]
+
+
+def test_table_cells_cite_their_row_and_heading_and_the_check_would_say_so(
+    chapter_claims: list[ClaimFinding],
+) -> None:
+    from civicgraph.build.claims import check_relationship
+    from civicgraph.build.ingest import read_records
+    from civicgraph.build.records import Citation
+    from civicgraph.build.sources import Located, QuoteFinder, load_sources
+    from civicgraph.model.ontology import load_model
+
+    assert not [f for f in chapter_claims if f.check == "bare-table-cell"]
+    model = load_model(ONTOLOGY)
+    sources, _ = load_sources(BUNDLED_DATA / "sources")
+    records, _, _ = read_records(BUNDLED_DATA, model, QuoteFinder(sources))
+    (demand,) = [
+        r
+        for r in records.relationships
+        if r.id == "judicial-reform-movement--demands--judicial-reform"
+    ]
+    assert any("Key Activities/Demands" in c.quote for c in demand.citations)
+    cell = "Implementation of judicial reforms nationally and in each state"
+    document = demand.citations[0].where.document
+    start = document.text.index(cell)
+    bare = replace(demand, citations=[Citation(cell, Located(document, start, start + len(cell)))])
+    assert [f.check for f in check_relationship(bare, {})] == ["bare-table-cell"]
