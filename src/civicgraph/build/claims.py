@@ -26,6 +26,8 @@ from typing import Any
 from civicgraph.build.records import Citation, EntityRecord, Records, RelationshipRecord
 
 YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+# "1994–95": the second year of a range, written with two digits
+YEAR_RANGE = re.compile(r"(?<!\d)(1[89]|20)(\d\d)[–-](\d\d)(?!\d)")
 RELATIVE = re.compile(
     r"\b(sons?|daughters?|fathers?|mothers?|husbands?|wife|wives|brothers?|sisters?|"
     r"famil(?:y|ies)|relatives?|parents?|children|child|nephews?|nieces?)\b",
@@ -105,6 +107,7 @@ def check_relationship(
         found.append(ClaimFinding(check, relationship.id, where[0], line, message))
 
     years_quoted = {y for q in quotes for y in YEAR.findall(q)}
+    years_quoted |= {c + e for q in quotes for c, _, e in YEAR_RANGE.findall(q)}
     for key in ("start", "end"):
         value = getattr(relationship, key)
         year = YEAR.match(value or "")
