@@ -9,8 +9,12 @@ from pathlib import Path
 import pytest
 
 from civicgraph.build.audit import audit
-from civicgraph.build.claims import ClaimFinding
+from civicgraph.build.claims import ClaimFinding, check_relationship
+from civicgraph.build.ingest import read_records
+from civicgraph.build.records import Citation, Records, RelationshipRecord
+from civicgraph.build.sources import Located, QuoteFinder, load_sources
 from civicgraph.config import REPO_DIR
+from civicgraph.model.ontology import Model, load_model
 from tests.conftest import BUNDLED_DATA, MINI
 
 ONTOLOGY = REPO_DIR / "ontology"
@@ -95,47 +99,38 @@ def test_every_chapter_finding_points_at_its_record(chapter_claims: list[ClaimFi
         assert subject in record, (found, record)
 
 
-def test_relatives_are_not_recorded_as_victims_and_the_check_would_say_so(
-    chapter_claims: list[ClaimFinding],
-) -> None:
-    from civicgraph.build.claims import check_relationship
-    from civicgraph.build.ingest import read_records
-    from civicgraph.build.sources import QuoteFinder, load_sources
-    from civicgraph.model.ontology import load_model
-
-    assert not [f for f in chapter_claims if f.check == "relative-as-victim"]
+@pytest.fixture(scope="module")
+def chapter_records() -> tuple[Model, Records]:
     model = load_model(ONTOLOGY)
     sources, _ = load_sources(BUNDLED_DATA / "sources")
     records, _, _ = read_records(BUNDLED_DATA, model, QuoteFinder(sources))
+    return model, records
+
+
+def relationship(records: Records, relationship_id: str) -> RelationshipRecord:
+    (found,) = [r for r in records.relationships if r.id == relationship_id]
+    return found
+
+
+def test_relatives_are_not_recorded_as_victims_and_the_check_would_say_so(
+    chapter_claims: list[ClaimFinding], chapter_records: tuple[Model, Records]
+) -> None:
+    assert not [f for f in chapter_claims if f.check == "relative-as-victim"]
+    model, records = chapter_records
     entities = {e.id: e for e in records.entities}
-    (father,) = [
-        r
-        for r in records.relationships
-        if r.id == "alejandro-marti--relativeOfVictimOf--marti-kidnapping-and-murder"
-    ]
+    father = relationship(
+        records, "alejandro-marti--relativeOfVictimOf--marti-kidnapping-and-murder"
+    )
     assert father.role == "father"
     as_victim = replace(father, relation=model.relations["victimOf"])
     assert [f.check for f in check_relationship(as_victim, entities)] == ["relative-as-victim"]
 
 
 def test_table_cells_cite_their_row_and_heading_and_the_check_would_say_so(
-    chapter_claims: list[ClaimFinding],
+    chapter_claims: list[ClaimFinding], chapter_records: tuple[Model, Records]
 ) -> None:
-    from civicgraph.build.claims import check_relationship
-    from civicgraph.build.ingest import read_records
-    from civicgraph.build.records import Citation
-    from civicgraph.build.sources import Located, QuoteFinder, load_sources
-    from civicgraph.model.ontology import load_model
-
     assert not [f for f in chapter_claims if f.check == "bare-table-cell"]
-    model = load_model(ONTOLOGY)
-    sources, _ = load_sources(BUNDLED_DATA / "sources")
-    records, _, _ = read_records(BUNDLED_DATA, model, QuoteFinder(sources))
-    (demand,) = [
-        r
-        for r in records.relationships
-        if r.id == "judicial-reform-movement--demands--judicial-reform"
-    ]
+    demand = relationship(chapter_records[1], "judicial-reform-movement--demands--judicial-reform")
     assert any("Key Activities/Demands" in c.quote for c in demand.citations)
     cell = "Implementation of judicial reforms nationally and in each state"
     document = demand.citations[0].where.document
