@@ -123,13 +123,10 @@ class EmbeddedBolt:
         password: str | None = None,
         databases: tuple[str, ...] = (DEFAULT_DATABASE,),
         read_only: bool = True,
-        query_timeout_ms: int = QUERY_TIMEOUT_MS,
     ) -> None:
         self.root, self.host, self.port = root, host, port
         self.password = password or generated_password()
         self.databases, self.read_only = databases, read_only
-        self.query_timeout_ms = query_timeout_ms
-        self.http_port: int | None = None  # while it ran: ArcadeDB's HTTP API, stopped
         self._server: Any = None
 
     @property
@@ -148,10 +145,9 @@ class EmbeddedBolt:
 
         # ArcadeDB always starts its HTTP API: on loopback, on a port nobody is told, and
         # only until the databases exist (see `_lock_down`)
-        self.http_port = free_port("127.0.0.1")
         config: dict[str, Any] = {
             "host": self.host,
-            "http_port": self.http_port,
+            "http_port": free_port("127.0.0.1"),
             "server_httpIncomingHost": "127.0.0.1",
             "server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
             "bolt_port": self.port,
@@ -183,7 +179,7 @@ class EmbeddedBolt:
         reader = {
             "access": [],  # no updateSecurity, updateSchema, updateDatabaseSettings
             "resultSetLimit": -1,
-            "readTimeout": self.query_timeout_ms,
+            "readTimeout": QUERY_TIMEOUT_MS,
             "types": {"*": {"access": ["readRecord"]}},
         }
         for name in self.databases:
