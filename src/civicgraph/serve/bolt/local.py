@@ -11,10 +11,8 @@ lives as long as the child does, so a parent that is killed does not leave a ser
 from __future__ import annotations
 
 import atexit
-import ctypes
 import os
 import queue
-import signal
 import subprocess
 import sys
 import threading
@@ -23,14 +21,9 @@ from pathlib import Path
 
 from civicgraph.errors import StoreError
 from civicgraph.serve.bolt.driver import DEFAULT_DATABASE, DEFAULT_USER, BoltTarget
+from civicgraph.serve.children import die_with_parent
 
-PR_SET_PDEATHSIG = 1
 START_TIMEOUT_S = 600.0
-
-
-def _die_with_parent() -> None:  # runs in the child, between fork and exec (Linux only)
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class LocalBolt:
@@ -76,7 +69,7 @@ class LocalBolt:
                 stderr=subprocess.STDOUT,  # its errors come as lines, like the ready one
                 text=True,
                 env=env,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+                preexec_fn=die_with_parent,  # SIGTERM: it stops cleanly
             )
         except OSError as exc:
             self._lines.put(f"error: {exc}")

@@ -19,11 +19,9 @@ interpreter takes; it reads a worker's resident memory and lowers its CPU priori
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import multiprocessing
 import os
 import signal
-import sys
 import threading
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
@@ -31,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from civicgraph.errors import StoreError
+from civicgraph.serve.children import die_with_parent
 from civicgraph.serve.sparql.answers import HANDLERS, Answer, text
 from civicgraph.store.builds import OpenStore
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 LOW_PRIORITY = 10  # the nice value of a worker running a slow query
-PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -55,19 +53,13 @@ class Failed:
 
 def serve_jobs(connection: Connection, store_dir: str, stack_bytes: int) -> None:
     """Worker process: answer jobs on a thread with a `stack_bytes` stack until told to stop."""
-    _die_with_parent()
+    # the kernel kills a worker whose parent (the fork server) goes, however the server
+    # ends: a worker must never outlive the endpoint, even mid-query
+    die_with_parent(signal.SIGKILL)
     threading.stack_size(stack_bytes)
     jobs = threading.Thread(target=_answer_jobs, args=(connection, Path(store_dir)), name="jobs")
     jobs.start()
     jobs.join()
-
-
-def _die_with_parent() -> None:
-    """Have the kernel kill this worker if its parent (the fork server) goes, however the
-    server ends: a worker must never outlive the endpoint, even mid-query."""
-    if sys.platform == "linux":
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _answer_jobs(connection: Connection, store_dir: Path) -> None:
