@@ -18,6 +18,7 @@ from bench.chromium import ARGS, CHROMIUM
 from tests.app.conftest import Explorer
 from tests.serve.test_bolt_readonly import _listening_ports_of
 from tests.serve.test_local_bolt import _open
+from tests.servers import descendants
 
 pytestmark = [
     pytest.mark.browser,
@@ -109,15 +110,12 @@ def test_hostile_name_never_runs(
 
 
 def _bolt_ports_of_children(pid: int) -> list[int]:
-    """The ports of `serve bolt` children of a process (read from their command lines)."""
-
+    """The ports of the `serve bolt` processes below a process (read from their command lines)."""
     found = []
-    for proc in Path("/proc").iterdir():
+    for child in descendants(pid):
         try:
-            if not proc.name.isdigit() or int((proc / "stat").read_text().split()[3]) != pid:
-                continue
-            if b"serve\x00bolt" in (proc / "cmdline").read_bytes():
-                found += sorted(_listening_ports_of(proc.name))
+            if b"serve\x00bolt" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found += sorted(_listening_ports_of(str(child)))
         except OSError:
             continue
     return found
