@@ -42,6 +42,7 @@ def test_a_conforming_graph_has_no_problems() -> None:
         f"<{ID}ana> {RDF_TYPE} <{CIV}Person> .",
         f'<{ID}ana> {LABEL} "Ana"@en .',
         f"<{ID}ana> <{CIV}citation> <{ID}cite-1> .",
+        f"<{ID}ana> <{CIV}review> <{CIV}checked> .",
     )
     assert check_shapes(data, ONTOLOGY, {}) == []
 

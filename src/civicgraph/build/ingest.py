@@ -32,7 +32,7 @@ from civicgraph.build.records import (
 from civicgraph.build.sources import QuoteFinder
 from civicgraph.errors import Problem, clipped, relative_to_cwd
 from civicgraph.model.ontology import Model
-from civicgraph.model.vocab import STATUSES
+from civicgraph.model.vocab import DATE_BASES, REVIEWS, STATUSES
 
 CITATION_FIELDS = {"quote", "document", "occurrence", "start"}
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -120,6 +120,16 @@ class RecordParser:
             self.problem(raw, "status", f"status {value!r} is not one of {', '.join(STATUSES)}")
         return str(value)
 
+    def choice(self, raw: RawRecord, key: str, allowed: tuple[str, ...]) -> str:
+        """Return a field that takes one of a few words (the first is the default)."""
+        value = raw.data.get(key)
+        if value is None:
+            return allowed[0]
+        if value not in allowed:
+            self.problem(raw, key, f"{key} {value!r} is not one of {', '.join(allowed)}")
+            return allowed[0]
+        return str(value)
+
     def citations(self, raw: RawRecord) -> list[Citation]:
         sources = raw.data.get("sources")
         if not isinstance(sources, list):
@@ -184,6 +194,7 @@ class RecordParser:
             note=self.text(raw, "note"),
             citations=citations,
             origin=Origin(raw.file, raw.line),
+            review=self.choice(raw, "review", REVIEWS),
         )
 
     def relationship(self, raw: RawRecord, citations: list[Citation]) -> RelationshipRecord | None:
@@ -194,7 +205,11 @@ class RecordParser:
             known = ", ".join(sorted(self.model.relations))
             self.problem(raw, "predicate", f"unknown predicate {predicate!r} (known: {known})")
         start, end = self.date(raw, "start"), self.date(raw, "end")
-        via = self.slug(raw, "via")
+        via, concerning = self.slug(raw, "via"), self.slug(raw, "concerning")
+        date_basis = self.choice(raw, "date_basis", DATE_BASES)
+        if date_basis != "stated" and not (start or end):
+            self.problem(raw, "date_basis", f"date_basis {date_basis!r} without a start or end")
+        review = self.choice(raw, "review", REVIEWS)
         explicit = self.slug(raw, "id")
         if subject is None or obj is None or relation is None:
             return None
@@ -212,6 +227,9 @@ class RecordParser:
             citations=citations,
             origin=Origin(raw.file, raw.line),
             lines=raw.key_lines,
+            concerning=concerning,
+            date_basis=date_basis,
+            review=review,
         )
 
     def observation(self, raw: RawRecord, citations: list[Citation]) -> ObservationRecord | None:
@@ -249,6 +267,7 @@ class RecordParser:
             citations=citations,
             origin=Origin(raw.file, raw.line),
             lines=raw.key_lines,
+            review=self.choice(raw, "review", REVIEWS),
         )
 
     def dimensions(self, raw: RawRecord) -> dict[str, str]:

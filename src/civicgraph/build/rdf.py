@@ -26,7 +26,7 @@ from civicgraph.build.records import (
 )
 from civicgraph.build.sources import SourceDocument
 from civicgraph.model.ontology import Model
-from civicgraph.model.vocab import CIV, ID_BASE, STATUSES
+from civicgraph.model.vocab import CIV, DATE_BASES, ID_BASE, REVIEWS, STATUSES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -84,9 +84,12 @@ CITATION_CLASS, QUOTE = iri(CIV.Citation), iri(CIV.quote)
 CHAR_START, CHAR_END = iri(CIV.charStart), iri(CIV.charEnd)
 RELATIONSHIP, SUBJECT, OBJECT = iri(CIV.Relationship), iri(CIV.subject), iri(CIV.object)
 RELATION, START_DATE, END_DATE = iri(CIV.relation), iri(CIV.startDate), iri(CIV.endDate)
-ROLE, VIA = iri(CIV.role), iri(CIV.via)
+ROLE, VIA, CONCERNING = iri(CIV.role), iri(CIV.via), iri(CIV.concerning)
+REVIEW, DATE_BASIS = iri(CIV.review), iri(CIV.dateBasis)
 PERIOD, UNIT, RANK, PRINTED_AS = iri(CIV.period), iri(CIV.unit), iri(CIV.rank), iri(CIV.printedAs)
 STATUS_VALUES = {status: iri(CIV[status]) for status in STATUSES}
+REVIEW_VALUES = {review: iri(CIV[review]) for review in REVIEWS}
+DATE_BASIS_VALUES = {basis: iri(CIV[basis]) for basis in DATE_BASES}
 
 
 class TripleWriter:
@@ -139,6 +142,7 @@ class TripleWriter:
             out.append(f"{s} {DESCRIPTION} {literal(entity.description, 'en')} .\n")
         if entity.note is not None:
             out.append(f"{s} {NOTE} {literal(entity.note, 'en')} .\n")
+        out.append(f"{s} {REVIEW} {REVIEW_VALUES[entity.review]} .\n")
         if self.model.conforms(entity.types, SKOS + "Concept"):
             # a SKOS concept gets its definition and the scheme its class names
             if entity.description is not None:
@@ -159,6 +163,7 @@ class TripleWriter:
             f"{s} {OBJECT} {obj} .\n"
             f"{s} {RELATION} {relation} .\n"
             f"{s} {STATUS} {STATUS_VALUES[rel.status]} .\n"
+            f"{s} {REVIEW} {REVIEW_VALUES[rel.review]} .\n"
         ]
         if rel.start:
             out.append(f"{s} {START_DATE} {date_literal(rel.start)} .\n")
@@ -168,6 +173,10 @@ class TripleWriter:
             out.append(f"{s} {ROLE} {literal(rel.role)} .\n")
         if rel.via:
             out.append(f"{s} {VIA} {node(rel.via)} .\n")
+        if rel.concerning:
+            out.append(f"{s} {CONCERNING} {node(rel.concerning)} .\n")
+        if rel.date_basis != "stated":
+            out.append(f"{s} {DATE_BASIS} {DATE_BASIS_VALUES[rel.date_basis]} .\n")
         if rel.note is not None:
             out.append(f"{s} {NOTE} {literal(rel.note, 'en')} .\n")
         self.cite(s, rel.citations, out)
@@ -191,6 +200,7 @@ class TripleWriter:
         if obs.printed is not None:
             out.append(f"{s} {PRINTED_AS} {literal(obs.printed)} .\n")
         out.append(f"{s} {STATUS} {STATUS_VALUES[obs.status]} .\n")
+        out.append(f"{s} {REVIEW} {REVIEW_VALUES[obs.review]} .\n")
         if obs.note is not None:
             out.append(f"{s} {NOTE} {literal(obs.note, 'en')} .\n")
         self.cite(s, obs.citations, out)

@@ -24,7 +24,17 @@ FOLDERS: dict[str, Kind] = {
     "observations": "observation",
 }
 FIELDS: dict[Kind, set[str]] = {
-    "entity": {"id", "type", "label", "label_es", "aliases", "description", "note", "sources"},
+    "entity": {
+        "id",
+        "type",
+        "label",
+        "label_es",
+        "aliases",
+        "description",
+        "note",
+        "review",
+        "sources",
+    },
     "relationship": {
         "id",
         "subject",
@@ -34,7 +44,10 @@ FIELDS: dict[Kind, set[str]] = {
         "end",
         "role",
         "via",
+        "concerning",
+        "date_basis",
         "status",
+        "review",
         "note",
         "sources",
     },
@@ -49,6 +62,7 @@ FIELDS: dict[Kind, set[str]] = {
         "printed",
         "dimensions",
         "status",
+        "review",
         "note",
         "sources",
     },
@@ -107,6 +121,7 @@ class EntityRecord:
     note: str | None
     citations: list[Citation]
     origin: Origin
+    review: str = "unreviewed"
 
 
 @dataclass
@@ -124,6 +139,9 @@ class RelationshipRecord:
     citations: list[Citation]
     origin: Origin
     lines: dict[str, int] = field(default_factory=dict)
+    concerning: str | None = None
+    date_basis: str = "stated"
+    review: str = "unreviewed"
 
 
 @dataclass
@@ -142,6 +160,7 @@ class ObservationRecord:
     citations: list[Citation]
     origin: Origin
     lines: dict[str, int] = field(default_factory=dict)
+    review: str = "unreviewed"
 
 
 @dataclass

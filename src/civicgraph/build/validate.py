@@ -89,8 +89,9 @@ def check_records(records: Records, model: Model, sources: list[SourceDocument])
         reference(
             rel.origin, rel.lines.get("object", 0), f"{name} object", rel.object, rel.relation.range
         )
-        if rel.via:
-            reference(rel.origin, rel.lines.get("via", 0), "via", rel.via, None)
+        for key, slug in (("via", rel.via), ("concerning", rel.concerning)):
+            if slug:
+                reference(rel.origin, rel.lines.get(key, 0), key, slug, None)
         if rel.subject == rel.object:
             at(rel.origin, f"relationship {rel.id!r} links {rel.subject!r} to itself")
         if rel.start and rel.end and rel.end < rel.start:
@@ -129,7 +130,7 @@ def shape_sample(
     observations = every_kth(records.observations)
     wanted = {e.id for e in every_kth(records.entities)}
     for rel in relationships:
-        wanted |= {rel.subject, rel.object} | ({rel.via} if rel.via else set())
+        wanted |= {rel.subject, rel.object} | {slug for slug in (rel.via, rel.concerning) if slug}
     for obs in observations:
         wanted |= {obs.dataset, *obs.dimensions.values()}
     return Records(

@@ -36,11 +36,20 @@ class CIV(DefinedNamespace):
     Relationship: URIRef
     ClaimStatus: URIRef
     ClaimStatusScheme: URIRef
+    ReviewStatus: URIRef
+    ReviewStatusScheme: URIRef
+    DateBasis: URIRef
+    DateBasisScheme: URIRef
     # claim statuses
     reported: URIRef
     alleged: URIRef
     confirmed: URIRef
     disputed: URIRef
+    # review statuses and date bases
+    checked: URIRef
+    unreviewed: URIRef
+    stated: URIRef
+    within: URIRef
     # provenance and relationship-node properties
     citation: URIRef
     quote: URIRef
@@ -52,6 +61,9 @@ class CIV(DefinedNamespace):
     object: URIRef
     relation: URIRef
     via: URIRef
+    concerning: URIRef
+    review: URIRef
+    dateBasis: URIRef
     role: URIRef
     startDate: URIRef
     endDate: URIRef
@@ -65,6 +77,8 @@ class CIV(DefinedNamespace):
 
 
 STATUSES = ("reported", "alleged", "confirmed", "disputed")
+REVIEWS = ("unreviewed", "checked")  # the first is the default
+DATE_BASES = ("stated", "within")  # the first is the default
 
 
 def entity_iri(slug: str) -> str:
