@@ -13,6 +13,7 @@ from civicgraph.build.claims import ClaimFinding, check_relationship
 from civicgraph.build.ingest import read_records
 from civicgraph.build.records import Citation, Records, RelationshipRecord
 from civicgraph.build.sources import Located, QuoteFinder, load_sources
+from civicgraph.cli.data import render_text
 from civicgraph.config import REPO_DIR
 from civicgraph.model.ontology import Model, load_model
 from tests.conftest import BUNDLED_DATA, MINI
@@ -48,6 +49,22 @@ def test_the_mini_fixture_flags_only_its_two_unnamed_ends(mini_copy: Path) -> No
     found = audit(mini_copy, ONTOLOGY).claims
     assert {(f.check, f.relationship) for f in found} == MINI_FLAGS
     assert all("subject" in f.message for f in found)
+
+
+def test_a_finding_read_again_is_explained_by_its_bullet_in_excluded(mini_copy: Path) -> None:
+    fine = "img-group--memberOf--clean-streets-network"
+    with (mini_copy / "EXCLUDED.md").open("a", encoding="utf-8") as out:
+        out.write(f"\n- `{fine}` — the group is named two sentences before.\n")
+    report = audit(mini_copy, ONTOLOGY)
+    explained = {f.relationship: f.explained for f in report.claims}
+    assert explained == {
+        fine: "the group is named two sentences before.",
+        "clean-streets-network--operatesIn--villa-verde": None,
+    }
+    assert report.unused_exclusions == []
+    text = render_text(report)
+    assert "name-not-quoted (1; 1 more explained in EXCLUDED.md):" in text
+    assert fine not in text
 
 
 def test_a_year_no_quote_states_is_flagged_at_its_line(mini_copy: Path) -> None:

@@ -14,6 +14,7 @@ Deliberate exclusions live in `data/EXCLUDED.md`, one bullet per item:
 
     - `Name as printed` — why it is not curated
     - `slug-a` / `slug-b` — why the two entities are different things
+    - `subject--predicate--object` — why a claim finding is fine as it stands
 
 A name is covered when at least one of its occurrences lies inside a citation span; a
 number must be covered at every occurrence, since each one states a fact of its own.
@@ -24,7 +25,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -366,9 +367,14 @@ def audit(data_dir: Path, ontology_dir: Path) -> AuditReport:
         shared_names=find_shared_names(records, exclusions),
         near_duplicates=find_near_duplicates(records, exclusions),
         unused_exclusions=[],
-        claims=check_claims(records),
     )
     used: set[str] = set()
+    for claim in check_claims(records):
+        key = normalise_name(claim.relationship)
+        if key in exclusions.names:
+            used.add(key)
+            claim = replace(claim, explained=exclusions.names[key])
+        report.claims.append(claim)
     for finding in sorted(findings, key=lambda f: (f.kind, f.key)):
         counts = report.coverage[finding.kind]
         counts["distinct"] += 1

@@ -14,7 +14,9 @@ finding is a place for a curator to read again, not a verdict:
 - `bare-table-cell`: every quote is one cell of a table, with no citation of a heading
   that says what the cell means.
 
-`civicgraph audit` reports them under "Claims to read again" (`claims` in `--json`).
+`civicgraph audit` reports them under "Claims to read again" (`claims` in `--json`). A
+finding that a curator has read again and found fine is explained by a bullet for its
+relationship id in `data/EXCLUDED.md`; the audit then shows it as explained, with the reason.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class ClaimFinding:
     file: str
     line: int
     message: str
+    explained: str | None = None  # why the finding is fine, from EXCLUDED.md
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -62,6 +65,7 @@ class ClaimFinding:
             "file": self.file,
             "line": self.line,
             "message": self.message,
+            "explained": self.explained,
         }
 
 

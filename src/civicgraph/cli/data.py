@@ -104,8 +104,8 @@ def render_text(report: AuditReport) -> str:
             f"{counts['covered_occurrences']}/{counts['occurrences']} occurrences"
         )
 
-    def section(title: str, items: list[str]) -> None:
-        lines.append(f"\n{title} ({len(items)}):")
+    def section(title: str, items: list[str], aside: str = "") -> None:
+        lines.append(f"\n{title} ({len(items)}{aside}):")
         lines.extend(f"  {item}" for item in items)
 
     def where(finding: Finding) -> str:
@@ -137,12 +137,11 @@ def render_text(report: AuditReport) -> str:
         [f"{s['id']} ({', '.join(s['types'])})" for s in report.single_citation],
     )
     for check in CHECKS:
+        found = [c for c in report.claims if c.check == check]
+        explained = sum(c.explained is not None for c in found)
         section(
             f"claims to read again: {check}",
-            [
-                f"{c.file}:{c.line}: {c.relationship}: {c.message}"
-                for c in report.claims
-                if c.check == check
-            ],
+            [f"{c.file}:{c.line}: {c.relationship}: {c.message}" for c in found if not c.explained],
+            f"; {explained} more explained in EXCLUDED.md" if explained else "",
         )
     return "\n".join(lines) + "\n"
