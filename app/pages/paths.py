@@ -16,6 +16,7 @@ from explorer import (
     open_graph,
     pick_entity,
     profile_link,
+    qualifiers,
     show_error,
     when,
 )
@@ -94,7 +95,7 @@ def hop_sentence(hop: dict[str, Any]) -> str:
         text += f" ({md(dates)})"
     if hop["status"] != "reported":
         text += f" · *{hop['status']}*"
-    return text
+    return text + qualifiers(hop)
 
 
 def show_paths(found: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from explorer import (
     open_graph,
     pick_entity,
     profile_link,
+    qualifiers,
     when,
 )
 
@@ -55,7 +56,7 @@ def relation_title(relation: dict[str, Any]) -> str:
         title += f" ({md(dates)})"
     if relation["status"] != "reported":
         title += f" · **{relation['status']}**"
-    return title + f" · {len(relation['sources'])} quote(s)"
+    return title + qualifiers(relation) + f" · {len(relation['sources'])} quote(s)"
 
 
 def show_relations(profile: dict[str, Any]) -> None:

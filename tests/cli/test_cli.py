@@ -34,7 +34,7 @@ def test_stats_json_shape(store: list[str]) -> None:
 def test_entity_text_shows_quotes_and_json_matches_contract(store: list[str]) -> None:
     code, out, _ = run("entity", "ana ruíz", *store)
     assert code == 0
-    assert "—founded→ Clean Streets Network [from 2010] (reported)" in out
+    assert "—founded→ Clean Streets Network [from 2010] (reported, unreviewed)" in out
     assert "“Ana Ruiz founded the Clean Streets Network in 2010” (mini.txt:" in out
     code, out, _ = run("entity", "Ana Ruiz", "--json", *store)
     assert code == 0 and json.loads(out)["id"] == "ana-ruiz"
@@ -138,7 +138,10 @@ def test_path_evidence_packet_to_file(store: list[str], tmp_path: Path) -> None:
     )
     assert code == 0 and "wrote" in err
     text = target.read_text()
-    assert "1. Ana Ruiz founded Clean Streets Network (from 2010).[^1]" in text
+    assert (
+        "1. Ana Ruiz founded Clean Streets Network (from 2010)"
+        " [not yet read a second time against the source].[^1]"
+    ) in text
     assert "[^3]: “Police reform is part of the Safe Towns Program”" in text
 
 

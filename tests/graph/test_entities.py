@@ -28,6 +28,9 @@ RELATION_KEYS = {
     "start",
     "end",
     "status",
+    "review",
+    "date_basis",
+    "concerning",
     "sources",
 }
 SOURCE_KEYS = {"document", "quote", "char_start", "char_end"}

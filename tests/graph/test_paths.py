@@ -129,6 +129,11 @@ def test_evidence_packet_numbers_sentences_and_footnotes_quotes(timeline: CivicG
     assert text.startswith("# How Alpha Foundation connects to Gamma Reform")
     assert "1. Alpha Foundation funds Beta Collective (from 2015).[^1]" in text
     assert "1. Alpha Foundation supports Delta League (2009 to 2011) [alleged].[^3]" in text
+    # the one relationship of the fixture that is not marked checked says so
+    assert (
+        "2. Delta League demands Gamma Reform (from 2010)"
+        " [not yet read a second time against the source].[^4]"
+    ) in text
     assert (
         "[^1]: “The Alpha Foundation funded the Beta Collective from 2015” — Test Author "
         "(2021). A timeline for path tests. (timeline.txt, characters 27–84)"

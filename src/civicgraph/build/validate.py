@@ -89,9 +89,9 @@ def check_records(records: Records, model: Model, sources: list[SourceDocument])
         reference(
             rel.origin, rel.lines.get("object", 0), f"{name} object", rel.object, rel.relation.range
         )
-        for key, slug in (("via", rel.via), ("concerning", rel.concerning)):
-            if slug:
-                reference(rel.origin, rel.lines.get(key, 0), key, slug, None)
+        for qualifier, named in (("via", rel.via), ("concerning", rel.concerning)):
+            if named:
+                reference(rel.origin, rel.lines.get(qualifier, 0), qualifier, named, None)
         if rel.subject == rel.object:
             at(rel.origin, f"relationship {rel.id!r} links {rel.subject!r} to itself")
         if rel.start and rel.end and rel.end < rel.start:

@@ -136,7 +136,8 @@ def _hop_line(hop: dict[str, Any]) -> str:
         line = f"{hop['from']['label']} —{hop['predicate']}{role}→ {hop['to']['label']}"
     else:
         line = f"{hop['from']['label']} ←{hop['predicate']}{role}— {hop['to']['label']}"
-    return f"  {line}{when_text(hop)} ({hop['status']})"
+    about = f", concerning {hop['concerning']['label']}" if hop.get("concerning") else ""
+    return f"  {line}{about}{when_text(hop)} ({hop['status']}, {hop['review']})"
 
 
 def register_analytics(app: typer.Typer) -> None:

@@ -73,6 +73,8 @@ def quote_lines(sources: list[dict[str, Any]], indent: str) -> list[str]:
 
 def when_text(item: dict[str, Any]) -> str:
     start, end = item.get("start"), item.get("end")
+    if item.get("date_basis") == "within" and (start or end):
+        return f" [within {start}–{end}]" if start and end else f" [in {start or end}]"
     if start and end:
         return f" [{start}–{end}]"
     if start:

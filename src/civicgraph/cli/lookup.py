@@ -65,7 +65,9 @@ def entity(
     for rel in found["relations"]:
         arrow = f"—{rel['predicate']}→" if rel["direction"] == "out" else f"←{rel['predicate']}—"
         role = f" as {rel['role']}" if rel["role"] else ""
-        typer.echo(f"  {arrow} {rel['other']['label']}{role}{when_text(rel)} ({rel['status']})")
+        about = f", concerning {rel['concerning']['label']}" if rel["concerning"] else ""
+        claim = f"{rel['status']}, {rel['review']}"
+        typer.echo(f"  {arrow} {rel['other']['label']}{role}{about}{when_text(rel)} ({claim})")
         typer.echo("\n".join(quote_lines(rel["sources"], "      ")))
     if found["observations"]:
         typer.echo(f"\nobservations ({len(found['observations'])}):")

@@ -16,6 +16,7 @@ from civicgraph.build.records import normalise_name
 from civicgraph.errors import NotFoundError
 from civicgraph.model.ontology import Model
 from civicgraph.model.vocab import CIV, entity_iri, local_name, slug_of
+from civicgraph.store.kept import date_basis
 from civicgraph.store.sparql import value
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -211,6 +212,9 @@ def profile(store: ox.Store, names: NameIndex, slug: str) -> dict[str, Any]:
                 continue
             other_slug = slug_of(_first(props, there))
             other = names.entities.get(other_slug, EntitySummary(other_slug, other_slug, []))
+            start, end = _first(props, str(CIV.startDate)), _first(props, str(CIV.endDate))
+            basis = _first(props, str(CIV.dateBasis))
+            concerning = _first(props, str(CIV.concerning))
             relations.append(
                 {
                     "id": slug_of(value(quad.subject)),
@@ -218,9 +222,12 @@ def profile(store: ox.Store, names: NameIndex, slug: str) -> dict[str, Any]:
                     "direction": direction,
                     "other": other.ref(),
                     "role": _first(props, str(CIV.role)),
-                    "start": _first(props, str(CIV.startDate)),
-                    "end": _first(props, str(CIV.endDate)),
+                    "start": start,
+                    "end": end,
                     "status": local_name(_first(props, str(CIV.status)) or str(CIV.reported)),
+                    "review": local_name(_first(props, str(CIV.review)) or str(CIV.unreviewed)),
+                    "date_basis": date_basis(basis and local_name(basis), start, end),
+                    "concerning": _ref(names, slug_of(concerning)) if concerning else None,
                     "sources": citations.of(props),
                 }
             )
@@ -239,6 +246,11 @@ def profile(store: ox.Store, names: NameIndex, slug: str) -> dict[str, Any]:
         "observations": observations_about(store, model, iri, citations),
         "sources": citations.of(own),
     }
+
+
+def _ref(names: NameIndex, slug: str) -> dict[str, str]:
+    summary = names.entities.get(slug)
+    return {"id": slug, "label": summary.label if summary else slug}
 
 
 def observations_about(

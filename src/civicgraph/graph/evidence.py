@@ -1,9 +1,11 @@
 """Evidence packets: a path written out as numbered sentences with footnoted quotes.
 
 The packet is Markdown a fact-checker can read without the tool: each hop is one
-sentence in the relationship's own direction ("USAID funds Network for Oral Trials"), its
-claim status when it is not plainly reported, and a footnote per quote with the source's
-title, authors, year and the quote's character offsets.
+sentence in the relationship's own direction ("USAID funds Network for Oral Trials"), what
+it was about when the text says so, its dates as the text gives them (a period the text
+places it in is not a start or an end), its claim status when it is not plainly reported,
+whether it has been read a second time against the source, and a footnote per quote with the
+source's title, authors, year and the quote's character offsets.
 """
 
 from __future__ import annotations
@@ -35,16 +37,28 @@ def sentence(hop: dict[str, Any], model: Model) -> str:
     text = f"{subject['label']} {verb} {obj['label']}"
     if hop.get("role"):
         text += f", as {hop['role']}"
-    start, end = hop.get("start"), hop.get("end")
-    if start and end:
-        text += f" ({start} to {end})"
-    elif start:
-        text += f" (from {start})"
-    elif end:
-        text += f" (until {end})"
+    if hop.get("concerning"):
+        text += f", concerning {hop['concerning']['label']}"
+    text += dates(hop)
     if hop["status"] != "reported":
         text += f" [{hop['status']}]"
+    if hop.get("review", "unreviewed") != "checked":
+        text += " [not yet read a second time against the source]"
     return text + "."
+
+
+def dates(item: dict[str, Any]) -> str:
+    """Say when a relationship held, as its dates stand: a start and end, or a period the
+    text places it in without saying it began or ended then (`date_basis` within)."""
+    start, end = item.get("start"), item.get("end")
+    if item.get("date_basis") == "within" and (start or end):
+        span = f"{start} to {end}" if start and end and start != end else start or end
+        return f" (in {span}, the period the text gives; not said to begin or end then)"
+    if start and end:
+        return f" ({start} to {end})"
+    if start:
+        return f" (from {start})"
+    return f" (until {end})" if end else ""
 
 
 def packet(found: dict[str, Any], model: Model, docs: dict[str, str]) -> str:

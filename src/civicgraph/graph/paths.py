@@ -164,6 +164,9 @@ def shortest_paths(
                         "start": hop.get("start"),
                         "end": hop.get("end"),
                         "status": hop["status"],
+                        "review": hop["review"],
+                        "date_basis": hop.get("date_basis"),
+                        "concerning": ref(hop["concerning"]) if hop.get("concerning") else None,
                         "sources": cited[entity_iri(hop["id"])],
                     }
                     for (a, b), hop in zip(pairwise(nodes), hops, strict=True)

@@ -18,6 +18,7 @@ from civicgraph.graph.entities import NameIndex
 from civicgraph.graph.indexed import Indexed, indexed
 from civicgraph.model.ontology import Model
 from civicgraph.model.vocab import CIV, local_name, slug_of
+from civicgraph.store.kept import date_basis
 from civicgraph.store.sparql import value
 
 
@@ -31,9 +32,12 @@ class Edge:
     predicate: str
     edge_type: str
     status: str
+    review: str
     role: str | None
     start: str | None
     end: str | None
+    date_basis: str | None  # None when undated; stated, or within (see the ontology)
+    concerning: str | None  # what the relationship was about, where the text says
     citations: int
 
     def attributes(self) -> dict[str, Any]:
@@ -70,6 +74,11 @@ def project(store: ox.Store, model: Model, names: NameIndex) -> nx.MultiDiGraph[
         _scan(store, CIV.startDate),
         _scan(store, CIV.endDate),
     )
+    reviews, bases, concerns = (
+        _scan(store, CIV.review),
+        _scan(store, CIV.dateBasis),
+        _scan(store, CIV.concerning),
+    )
     citations: dict[str, int] = {}
     for quad in store.quads_for_pattern(None, ox.NamedNode(str(CIV.citation)), None, None):
         citations[value(quad.subject)] = citations.get(value(quad.subject), 0) + 1
@@ -84,9 +93,16 @@ def project(store: ox.Store, model: Model, names: NameIndex) -> nx.MultiDiGraph[
             predicate=relation.key,
             edge_type=relation.edge_type,
             status=local_name(statuses[rel].value) if rel in statuses else "reported",
+            review=local_name(reviews[rel].value) if rel in reviews else "unreviewed",
             role=roles[rel].value if rel in roles else None,
             start=starts[rel].value if rel in starts else None,
             end=ends[rel].value if rel in ends else None,
+            date_basis=date_basis(
+                local_name(bases[rel].value) if rel in bases else None,
+                starts[rel].value if rel in starts else None,
+                ends[rel].value if rel in ends else None,
+            ),
+            concerning=slug_of(concerns[rel].value) if rel in concerns else None,
             citations=citations.get(rel, 0),
         )
         graph.add_edge(edge.source, edge.target, key=edge.id, **edge.attributes())

@@ -99,6 +99,7 @@ def reach(
                         "predicate": hop["predicate"],
                         "direction": hop["direction"],
                         "status": hop["status"],
+                        "review": hop["review"],
                     }
                     for (a, b), hop in zip(pairwise(nodes), hops, strict=True)
                 ],
@@ -135,6 +136,7 @@ def neighbours(views: Views, center: EntitySummary, depth: int = 1) -> dict[str,
                 "target": b,
                 "predicate": data["predicate"],
                 "status": data["status"],
+                "review": data["review"],
             }
             for a, b, key, data in sorted(ego.edges(keys=True, data=True), key=lambda e: e[2])
         ],

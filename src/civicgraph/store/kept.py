@@ -66,7 +66,16 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
 # An edge is kept as a row of these fields after its two ends (None where absent): a
 # fraction of the size and time of one JSON object per edge.
-EDGE_FIELDS = ("id", "predicate", "edge_type", "status", "role", "start", "end", "citations")
+EDGE_FIELDS = (
+    *("id", "predicate", "edge_type", "status", "review", "role", "start", "end"),
+    *("date_basis", "concerning", "citations"),
+)
+
+
+def date_basis(basis: str | None, start: str | None, end: str | None) -> str | None:
+    """Return what a relationship's dates stand for: None when it has none, else its basis
+    (`stated` unless the data says `within`)."""
+    return (basis or "stated") if (start or end) else None
 
 
 def _edge_row(source: str, target: str, attrs: dict[str, Any]) -> list[Any]:
@@ -88,7 +97,9 @@ def write_from_records(build_dir: Path, ontology_dir: Path, records: Records) ->
     edges = [
         [
             *(rel.subject, rel.object, rel.id, rel.relation.key, rel.relation.edge_type),
-            *(rel.status, rel.role, rel.start or None, rel.end or None),
+            *(rel.status, rel.review, rel.role, rel.start or None, rel.end or None),
+            date_basis(rel.date_basis, rel.start, rel.end),
+            rel.concerning,
             len({citation.slug for citation in rel.citations}),
         ]
         for rel in sorted(records.relationships, key=lambda r: r.id)
