@@ -123,16 +123,32 @@ def test_how_much_did_the_merida_initiative_channel_and_when(store: list[str]) -
 
 
 def test_who_funds_the_pillar_iv_civic_projects(store: list[str]) -> None:
-    """U.S. policymakers direct funds; the Mexican government "has pledged some funds"."""
+    """U.S. policymakers direct funds; the Mexican government "has pledged some funds", which is
+    support, not funding ("the extent of Mexican government funding ... is still unclear")."""
     profile = entity(store, "pillar-iv-civic-projects")
-    funders = {r["other"]["id"]: r["role"] for r in relations(profile, "funds", "in")}
-    assert set(funders) == {"us-government", "government-of-mexico"}
-    assert "pledged" in (funders["government-of-mexico"] or "")
+    funders = {r["other"]["id"] for r in relations(profile, "funds", "in")}
+    assert funders == {"us-government"}
+    (pledge,) = relations(profile, "supports", "in")
+    assert pledge["other"]["id"] == "government-of-mexico" and "pledged" in (pledge["role"] or "")
+    assert pledge["concerning"]["id"] == "merida-pillar-iv"
     assert {r["other"]["id"] for r in relations(profile, "operatesIn")} == {
         "ciudad-juarez",
         "tijuana",
         "monterrey",
     }
+
+
+def test_the_justice_in_mexico_project_was_consulted_on_pillar_iv(store: list[str]) -> None:
+    """ "The Justice in Mexico Project has been consulted by both governments in developing this
+    strategy under Pillar IV of the Merida Initiative": who consulted it, and about what."""
+    consulted = relations(entity(store, "Justice in Mexico Project"), "consulted", "in")
+    assert {r["other"]["id"] for r in consulted} == {"us-government", "government-of-mexico"}
+    assert {r["concerning"]["id"] for r in consulted} == {"merida-pillar-iv"}
+    found = path(store, "Justice in Mexico Project", "merida-pillar-iv")
+    first = found["paths"][0]["hops"][0]
+    assert first["predicate"] == "consulted" and first["concerning"]["id"] == "merida-pillar-iv"
+    code, out, _ = cli("path", "Justice in Mexico Project", "Merida Initiative", *store)
+    assert code == 0 and "concerning Merida Initiative Pillar IV" in out
 
 
 # ---------------------------------------------------------------- movements and demands
@@ -260,10 +276,23 @@ def test_who_fired_ebrard_and_what_offices_did_he_hold(store: list[str]) -> None
     fired = relations(profile, "fired", "in")
     assert [(r["other"]["id"], r.get("start")) for r in fired] == [("vicente-fox", None)]
     offices = {(r["other"]["id"], r["role"], r["end"]) for r in relations(profile, "holdsPosition")}
-    assert offices == {
-        ("mexico-city-police", "police chief", "2004"),
+    assert offices == {  # no end: 2004 is the date of footnote 7's newspaper article
+        ("mexico-city-police", "police chief", None),
         ("government-of-mexico-city", "Mayor", None),
     }
+
+
+def test_fox_fired_ebrard_in_reaction_to_the_lynching(store: list[str]) -> None:
+    """ "In reaction to public outrage over the incident, President Vicente Fox fired Mexico City
+    police chief Marcelo Ebrard": the response joins Fox to the 2004 lynching, cited hop by hop."""
+    (response,) = relations(entity(store, "Vicente Fox"), "respondedTo")
+    assert response["other"]["id"] == "san-juan-ixtayopan-lynching-2004"
+    assert any("In reaction to public outrage" in s["quote"] for s in response["sources"])
+    assert any("San Juan Ixtayopan" in s["quote"] for s in response["sources"])
+    found = path(store, "Vicente Fox", "san-juan-ixtayopan-lynching-2004", "--through-context")
+    assert found["paths"][0]["length"] == 1
+    code, out, _ = cli("path", "Vicente Fox", "Marcelo Ebrard", "--format", "md", *store)
+    assert code == 0 and "Vicente Fox fired Marcelo Ebrard" in out
 
 
 def test_who_succeeded_calderon_and_when(store: list[str]) -> None:
@@ -379,11 +408,22 @@ def test_figures_from_the_prose(store: list[str]) -> None:
     assert found[("participants", "200")] == "alleged"  # "an estimated 200 people"
 
 
+def test_where_table_1s_numbers_come_from(store: list[str]) -> None:
+    """ "Derived from INEGI and SNSP data by Molzahn et. al. 2013": two data sources and a cited
+    work; the line names no publisher, and does not say Molzahn et al. made the table."""
+    profile = entity(store, "table-1")
+    assert {r["other"]["id"] for r in relations(profile, "dataSource")} == {"inegi", "snsp"}
+    assert [r["other"]["id"] for r in relations(profile, "cites")] == ["molzahn-et-al-2013"]
+    assert relations(profile, "publishedBy") == [] and relations(profile, "authored", "in") == []
+
+
 def test_which_datasets_come_from_snsp(store: list[str]) -> None:
     """Figure 2 ("Source: SNSP."), Figure 3 (Sistema Nacional de Seguridad Pública), and Table 1
     ("Derived from INEGI and SNSP data")."""
-    query = "SELECT ?x WHERE { ?x civ:publishedBy id:snsp }"
+    query = "SELECT ?x WHERE { ?x civ:dataSource id:snsp }"
     assert column(store, query) == {"figure-2", "figure-3", "table-1"}
+    # where the numbers came from is not who published them
+    assert column(store, "SELECT ?x WHERE { ?x civ:publishedBy id:snsp }") == set()
     assert entity(store, "Sistema Nacional de Seguridad Pública")["id"] == "snsp"
 
 

@@ -2,8 +2,8 @@
 
 Each observation becomes one row with its measure, period, value, unit, rank, claim status
 and one column per dimension (the entity's id and label), plus its citations. A dataset's
-source line says where the figures come from: the dataset's label, the producers it is
-`publishedBy`, the works it `cites`, and the source documents its own citations quote.
+source line says where the figures come from: the dataset's label, its `dataSource`s, who
+it is `publishedBy`, the works it `cites`, and the source documents its own citations quote.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ SELECT ?ds ?obs ?measure ?period ?value ?unit ?rank ?printed ?status ?dim ?targe
 CREDITS = """
 SELECT ?ds ?key ?other WHERE {
   ?r civ:subject ?ds ; civ:relation ?p ; civ:object ?other . ?p civ:recordKey ?key .
-  FILTER(?key = "publishedBy" || ?key = "cites")
+  FILTER(?key = "dataSource" || ?key = "publishedBy" || ?key = "cites")
 } ORDER BY ?key ?other"""
 
 DOCUMENTS = """
@@ -64,9 +64,11 @@ def datasets(store: ox.Store, names: NameIndex) -> list[dict[str, Any]]:
 
 
 def source_line(store: ox.Store, names: NameIndex, dataset: str) -> dict[str, Any]:
-    """Say where a dataset's figures come from: producers, cited works, source documents."""
+    """Say where a dataset's figures come from: its data sources, its publishers (kept apart:
+    "Source: SNSP" under a figure names where the numbers came from, not who published it),
+    the works it cites, and the source documents that print it."""
     bound = {"ds": ox.NamedNode(entity_iri(dataset))}
-    credits: dict[str, list[str]] = {"publishedBy": [], "cites": []}
+    credits: dict[str, list[str]] = {"dataSource": [], "publishedBy": [], "cites": []}
     for row in select(store, CREDITS, bound):
         other = slug_of(value(row["other"]))
         summary = names.entities.get(other)
@@ -74,15 +76,18 @@ def source_line(store: ox.Store, names: NameIndex, dataset: str) -> dict[str, An
     documents = [value(row["citation"]) for row in select(store, DOCUMENTS, bound)]
     label = names.entities[dataset].label if dataset in names.entities else dataset
     parts = [f"Source: {label}"]
+    if credits["dataSource"]:
+        parts.append("data from " + ", ".join(credits["dataSource"]))
     if credits["publishedBy"]:
-        parts.append("data from " + ", ".join(credits["publishedBy"]))
+        parts.append("published by " + ", ".join(credits["publishedBy"]))
     if credits["cites"]:
         parts.append("after " + ", ".join(credits["cites"]))
     text = "; ".join(parts) + "."
     if documents:
         text += " As printed in " + "; ".join(d.rstrip(".") for d in documents) + "."
     return {
-        "producers": credits["publishedBy"],
+        "data_sources": credits["dataSource"],
+        "publishers": credits["publishedBy"],
         "cites": credits["cites"],
         "documents": documents,
         "source_line": text,
