@@ -79,7 +79,7 @@ def test_search_open_profile_trace_to_a_reform(
     page.screenshot(path=tmp_path / "2-profile.png")
 
     page.get_by_text("Trace paths from here").click()
-    page.get_by_text("Javier Sicilia → Anti-kidnapping legislation").wait_for(timeout=30_000)
+    page.get_by_text("Javier Sicilia → Judicial reform").wait_for(timeout=30_000)
     settle(page)
     assert "from=javier-sicilia" in page.url
     page.get_by_text("Evidence for step 1").first.click()

@@ -6,7 +6,8 @@ reports, for curators:
 - capitalised names (runs of capitalised words, acronyms) and numbers in the source texts
   that no citation span covers;
 - cited names that no entity carries as its label, Spanish label or alias (or inside one);
-- entities supported by a single citation;
+- entities supported by a single citation (of those that name them: a table's title or
+  heading row, cited beside a cell, is context, not a second source);
 - entities that share a name after normalising, and near-duplicate labels;
 - relationships that may claim more than their quotes say (`claims`).
 
@@ -30,9 +31,9 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from civicgraph.build.claims import ClaimFinding, check_claims
+from civicgraph.build.claims import ClaimFinding, check_claims, names
 from civicgraph.build.ingest import read_records
-from civicgraph.build.records import Records, normalise_name
+from civicgraph.build.records import EntityRecord, Records, normalise_name
 from civicgraph.build.sources import QuoteFinder, SourceDocument, load_sources
 from civicgraph.errors import DataError
 from civicgraph.model.ontology import load_model
@@ -337,6 +338,25 @@ def _carried(key: str, carried: list[str]) -> bool:
     return any(padded in n or (len(n) > 6 and n in padded) for n in carried)
 
 
+def _supporting(entity: EntityRecord) -> set[tuple[str, int]]:
+    """The distinct places that support an entity: its citations, less the table titles and
+    heading rows cited to say what a cell means (unless they name the entity themselves)."""
+    spans = {(c.where.document.path, c.where.start) for c in entity.citations}
+    context = {
+        (c.where.document.path, c.where.start)
+        for c in entity.citations
+        if _region(_line_at(c.where.document.text, c.where.start)) in ("table", "caption")
+        and not names(entity, c.quote)
+    }
+    return (spans - context) or spans
+
+
+def _line_at(text: str, offset: int) -> str:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text[start : end if end >= 0 else len(text)]
+
+
 def audit(data_dir: Path, ontology_dir: Path) -> AuditReport:
     """Audit `data_dir` against its sources; raise DataError if the data does not build."""
     model = load_model(ontology_dir.resolve())
@@ -360,7 +380,7 @@ def audit(data_dir: Path, ontology_dir: Path) -> AuditReport:
             (
                 {"id": e.id, "label": e.label, "types": e.types, "file": e.origin.file}
                 for e in records.entities
-                if len({(c.where.document.path, c.where.start) for c in e.citations}) == 1
+                if len(_supporting(e)) == 1
             ),
             key=lambda s: str(s["id"]),
         ),

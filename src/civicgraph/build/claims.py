@@ -86,6 +86,11 @@ def _named(entity: EntityRecord | None, quoted: list[str]) -> bool:
     return any(w in distinctive for q in quoted for w in q.split())
 
 
+def names(entity: EntityRecord, quote: str) -> bool:
+    """Tell whether a quote names the entity (a name, or a distinctive word of one)."""
+    return _named(entity, [_words(quote)])
+
+
 def _line_of(citation: Citation) -> str:
     """The whole source line a citation stands on."""
     text = citation.where.document.text
