@@ -39,6 +39,20 @@ def test_profile_from_a_permalink(chapter_store: Path, open_page: OpenPage) -> N
     assert "from=javier-sicilia" in targets  # trace paths from here
 
 
+def test_profile_says_what_a_relationship_concerned_and_that_it_was_read_again(
+    chapter_store: Path, open_page: OpenPage
+) -> None:
+    at = open_page(chapter_store, "profile", entity="justice-in-mexico-project")
+    titles = [unescaped(e.label) for e in at.expander]
+    consulted = [t for t in titles if "U.S. government" in t and "concerning" in t]
+    assert consulted == [
+        "← U.S. government, concerning Merida Initiative Pillar IV: community "
+        "resilience · 2 quote(s)"
+    ]
+    # every record of the chapter is checked, so none says it is still to be read
+    assert not [t for t in titles if "not yet read" in t]
+
+
 def test_profile_search_and_observations(chapter_store: Path, open_page: OpenPage) -> None:
     at = open_page(chapter_store, "profile")
     at.sidebar.text_input(key="profile-search").input("Juarez").run()  # accents ignored
