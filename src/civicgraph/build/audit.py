@@ -31,7 +31,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from civicgraph.build.claims import ClaimFinding, check_claims, names
+from civicgraph.build.claims import ClaimFinding, check_claims, quote_names
 from civicgraph.build.ingest import read_records
 from civicgraph.build.records import EntityRecord, Records, normalise_name
 from civicgraph.build.sources import QuoteFinder, SourceDocument, load_sources
@@ -346,7 +346,7 @@ def _supporting(entity: EntityRecord) -> set[tuple[str, int]]:
         (c.where.document.path, c.where.start)
         for c in entity.citations
         if _region(_line_at(c.where.document.text, c.where.start)) in ("table", "caption")
-        and not names(entity, c.quote)
+        and not quote_names(entity, c.quote)
     }
     return (spans - context) or spans
 

@@ -86,7 +86,7 @@ def _named(entity: EntityRecord | None, quoted: list[str]) -> bool:
     return any(w in distinctive for q in quoted for w in q.split())
 
 
-def names(entity: EntityRecord, quote: str) -> bool:
+def quote_names(entity: EntityRecord, quote: str) -> bool:
     """Tell whether a quote names the entity (a name, or a distinctive word of one)."""
     return _named(entity, [_words(quote)])
 
