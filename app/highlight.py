@@ -27,7 +27,8 @@ KIND_NAMES = {
 CSS = """
 .reader { font-family: Georgia, 'Times New Roman', serif; font-size: 1.02rem;
   line-height: 1.7; white-space: pre-wrap; tab-size: 6; max-width: 48rem;
-  color: #1f2328; overflow-wrap: anywhere; }
+  color: #1f2328; overflow-wrap: anywhere; position: relative;
+  max-height: 72vh; overflow-y: auto; padding: 0 .8rem 0 0; }
 .reader mark { color: inherit; cursor: pointer; border-radius: 2px; padding: 0 1px; }
 .reader mark.k-entity { background: #dbeafe; }
 .reader mark.k-relationship { background: #fde2c4; }
@@ -56,7 +57,8 @@ export default function ({ parentElement, data, setTriggerValue }) {
       });
     });
     const marked = box.querySelector("mark.marked");
-    if (marked && data.scroll) { marked.scrollIntoView({ block: "center" }); }
+    // scroll the text's own box, not the page, so the facts beside it stay in view
+    if (marked && data.scroll) { box.scrollTop = marked.offsetTop - box.clientHeight / 3; }
   }
   box.dataset.ready = "true";
 }

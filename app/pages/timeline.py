@@ -80,6 +80,7 @@ def chart_rows(rows: list[dict[str, Any]], entity: str | None) -> list[dict[str,
 
 
 def draw(rows: list[dict[str, Any]]) -> alt.LayerChart:
+    """One row per relationship: a bar for a period, a triangle for a start or an end."""
     data = alt.Data(values=rows)
     order = [r["row"] for r in rows]
     y = alt.Y(
@@ -126,7 +127,8 @@ def draw(rows: list[dict[str, Any]]) -> alt.LayerChart:
         .encode(x="until:T")
     )
     height = max(120, 26 * len(rows) + 40)
-    return alt.layer(bars, starts, ends).properties(height=height)
+    chart = alt.layer(bars, starts, ends).properties(height=height)
+    return chart.configure_legend(orient="bottom").configure_axisY(labelFontSize=12)
 
 
 def pick(options: dict[str, str], label: str, param: str) -> str | None:
