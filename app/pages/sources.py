@@ -10,19 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
-from explorer import PAGES, current, md, profile_link, quote_block, shared, show_error, when
+from explorer import PAGES, current, md, profile_link, quote_block, show_error, when
 from highlight import KIND_COLOURS, KIND_NAMES, show_text
 
 from civicgraph.errors import CivicGraphError
-from civicgraph.graph.reader import reading
 
-graph, version = current()
-
-
-@shared(max_entries=8)
-def spans_of(version: str, document: str) -> tuple[str, list[Any]]:
-    """A document's text and cited spans, read once per build for every session."""
-    return graph.source_spans(document)
+graph, version = current()  # shared by every session: it reads each document's spans once
 
 
 @st.cache_data(max_entries=8)
@@ -116,11 +109,10 @@ def main() -> None:
                 st.rerun()
     at, end, start = offset("at"), offset("end"), offset("from")
     try:
-        text, spans = spans_of(version, document)
+        read = graph.read_source(document, at=at, end=end, start=start)
     except CivicGraphError as exc:
         show_error(exc)
         st.stop()
-    read = reading(text, spans, at=at, end=end, start=start)
     clicked_key = "reader-text"
     st.title("Source reader")
     st.caption(md(titles.get(document, document)))

@@ -108,7 +108,12 @@ def draw(rows: list[dict[str, Any]]) -> alt.LayerChart:
         base.transform_filter("datum.kind == 'began and ended' || datum.kind == 'within a period'")
         .mark_bar(height=12, cursor="pointer")
         .encode(
-            x=alt.X("from:T", title=None, axis=alt.Axis(format="%Y", grid=True)),
+            x=alt.X(
+                "from:T",
+                title=None,
+                axis=alt.Axis(format="%Y", grid=True),
+                scale=alt.Scale(padding=14),  # the marks at either end stay whole
+            ),
             x2="until:T",
             strokeDash=alt.condition(
                 "datum.kind == 'within a period'", alt.value([4, 2]), alt.value([1, 0])

@@ -41,6 +41,7 @@ class CivicGraph:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.loaded = LoadedGraph(Build.open(settings))
+        self._spans: dict[str, tuple[str, list[Any]]] = {}  # the source reader's, by document
 
     @classmethod
     def open(cls, store_dir: Path | None = None) -> CivicGraph:
@@ -385,17 +386,6 @@ class CivicGraph:
 
         return documents(self.store)
 
-    def source_spans(self, document: str) -> tuple[str, list[Any]]:
-        """Return a source document's text and every span of it a citation quotes, with the
-        facts citing each (`graph.reader.Span`); NotFoundError for an unknown document."""
-        from civicgraph.graph.reader import cited_spans, document_node, source_text
-
-        node, sha256 = document_node(self.store, document)
-        built_from = self.build_info().get("data_dir")
-        directories = [Path(d) / "sources" for d in (built_from, self.settings.data_dir) if d]
-        text = source_text(directories, document, sha256)
-        return text, cited_spans(self.store, self.names, self.model, node)
-
     def read_source(
         self,
         document: str,
@@ -404,12 +394,15 @@ class CivicGraph:
         end: int | None = None,
         start: int | None = None,
     ) -> dict[str, Any]:
-        """Return a window of a source text cut into highlighted segments, the spans in it
-        with the facts they support, and the quote opened at (`at`, `end`) marked; see
-        `graph.reader.reading`."""
-        from civicgraph.graph.reader import reading
+        """Return a window of a source (its text as built) cut into highlighted segments, its
+        cited spans with their facts, the quote at `at` (to `end`) marked; see graph.reader."""
+        from civicgraph.graph.reader import document_spans, reading
 
-        text, spans = self.source_spans(document)
+        if document not in self._spans:  # read once per document: spans and their facts
+            built = self.build_info().get("data_dir")
+            dirs = [Path(d) / "sources" for d in (built, self.settings.data_dir) if d]
+            self._spans[document] = document_spans(self.store, self.names, dirs, document)
+        text, spans = self._spans[document]
         return {"document": document, **reading(text, spans, at=at, end=end, start=start)}
 
     def timeline(
@@ -419,19 +412,13 @@ class CivicGraph:
         types: list[str] | None = None,
         relations: list[str] | None = None,
     ) -> list[dict[str, Any]]:
-        """Return the dated relationships of an entity, or of the graph (those touching an
-        entity of one of `types`, of one of `relations`), earliest first, with quotes."""
+        """Return the dated relationships of an entity, or of the graph (touching an entity
+        of one of `types`, of one of `relations`), earliest first; see `graph.timeline`."""
         from civicgraph.graph.timeline import timeline
 
         keep = self.keep(types=types, relations=relations)
-        return timeline(
-            self.projection,
-            self.model,
-            lambda nodes: citations_for(self.store, nodes),
-            entity=self.resolve(entity).id if entity is not None else None,
-            types=set(keep.types) if keep.types else None,
-            relations=set(keep.relations) if keep.relations else None,
-        )
+        found = self.resolve(entity).id if entity is not None else None
+        return timeline(self.projection, self.model, self.store, found, keep.types, keep.relations)
 
     def datasets(self) -> list[dict[str, Any]]:
         """List the datasets holding observations, each with its measures and source line."""

@@ -205,7 +205,9 @@ def reader_data(at: AppTest) -> dict[str, object]:
 def test_source_reader_opens_at_a_quote_with_the_facts_it_supports(
     chapter_store: Path, chapter: CivicGraph, open_page: OpenPage
 ) -> None:
-    leads = next(r for r in chapter.entity("javier-sicilia")["relations"] if r["predicate"] == "leads")
+    leads = next(
+        r for r in chapter.entity("javier-sicilia")["relations"] if r["predicate"] == "leads"
+    )
     quote = leads["sources"][0]
     at = open_page(
         chapter_store,

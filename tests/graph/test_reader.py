@@ -7,14 +7,20 @@ from pathlib import Path
 import pytest
 
 from civicgraph.api import CivicGraph
+from civicgraph.config import REPO_DIR
 from civicgraph.errors import NotFoundError, StoreError
-from civicgraph.graph.reader import reading, source_text
+from civicgraph.graph.reader import Span, document_spans, reading, source_text
 
 CHAPTER = "building-resilient-communities-intro.txt"
+SOURCES = [REPO_DIR / "data" / "sources", Path(__file__).parents[1] / "fixtures/mini/sources"]
+
+
+def spans_of(graph: CivicGraph, document: str) -> tuple[str, list[Span]]:
+    return document_spans(graph.store, graph.names, SOURCES, document)
 
 
 def test_every_span_is_its_quote_and_names_the_facts_citing_it(chapter: CivicGraph) -> None:
-    text, spans = chapter.source_spans(CHAPTER)
+    text, spans = spans_of(chapter, CHAPTER)
     assert spans and all(text[s.start : s.end] == s.quote for s in spans)
     assert all(s.facts for s in spans)  # a span nobody cites is not a span
     kinds = {f["kind"] for s in spans for f in s.facts}
@@ -30,7 +36,7 @@ def test_every_span_is_its_quote_and_names_the_facts_citing_it(chapter: CivicGra
 
 
 def test_observation_and_entity_facts_name_their_entities(mini: CivicGraph) -> None:
-    _, spans = mini.source_spans("mini.txt")
+    _, spans = spans_of(mini, "mini.txt")
     facts = [f for s in spans for f in s.facts]
     observation = next(f for f in facts if f["kind"] == "observation")
     assert observation["entities"] and observation["value"] is not None
@@ -40,7 +46,7 @@ def test_observation_and_entity_facts_name_their_entities(mini: CivicGraph) -> N
 
 
 def test_a_reading_is_the_window_cut_at_every_span_boundary(chapter: CivicGraph) -> None:
-    text, spans = chapter.source_spans(CHAPTER)
+    text, spans = spans_of(chapter, CHAPTER)
     target = spans[len(spans) // 2]
     read = reading(text, spans, at=target.start, end=target.end)
     window = read["window"]
@@ -63,7 +69,7 @@ def test_a_reading_is_the_window_cut_at_every_span_boundary(chapter: CivicGraph)
 
 
 def test_next_windows_walk_the_whole_text_and_previous_goes_back(chapter: CivicGraph) -> None:
-    text, spans = chapter.source_spans(CHAPTER)
+    text, spans = spans_of(chapter, CHAPTER)
     pieces, start, windows = [], 0, []
     while start is not None:
         read = reading(text, spans, start=start)
@@ -78,11 +84,19 @@ def test_next_windows_walk_the_whole_text_and_previous_goes_back(chapter: CivicG
     assert back["window"]["start"] < later["window"]["start"] <= back["window"]["end"]
 
 
+def test_the_api_reads_a_window_of_the_text_it_was_built_from(chapter: CivicGraph) -> None:
+    read = chapter.read_source(CHAPTER, at=144, end=210)
+    assert read["document"] == CHAPTER and read["window"]["start"] == 0
+    assert [read["spans"][i]["quote"] for i in read["marked"]] == [
+        "Mexico has suffered a severe security crisis over the last decade."
+    ]
+
+
 def test_an_unknown_document_is_not_found_and_a_changed_text_is_refused(
     mini: CivicGraph, tmp_path: Path
 ) -> None:
     with pytest.raises(NotFoundError) as found:
-        mini.source_spans("mini.tx")
+        spans_of(mini, "mini.tx")
     assert "mini.txt" in found.value.suggestions
     (tmp_path / "mini.txt").write_text("another text", encoding="utf-8")
     with pytest.raises(StoreError):

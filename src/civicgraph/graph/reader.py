@@ -173,6 +173,15 @@ def cited_spans(
     return sorted(spans.values(), key=lambda s: (s.start, -s.end))
 
 
+def document_spans(
+    store: ox.Store, names: NameIndex, directories: list[Path], document: str
+) -> tuple[str, list[Span]]:
+    """Return a document's text, from the first directory holding it as built, and its
+    cited spans."""
+    node, sha256 = document_node(store, document)
+    return source_text(directories, document, sha256), cited_spans(store, names, names.model, node)
+
+
 def window(
     text: str, *, at: int | None = None, start: int | None = None, size: int = WINDOW
 ) -> tuple[int, int]:

@@ -11,15 +11,15 @@ take part in (the data dates relationships, not entities).
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
+from collections.abc import Set
 from typing import Any
 
 import networkx as nx
+import pyoxigraph as ox
 
+from civicgraph.graph.entities import citations_for
 from civicgraph.model.ontology import Model
 from civicgraph.model.vocab import entity_iri
-
-Quotes = Callable[[list[str]], dict[str, list[dict[str, Any]]]]
 
 
 def first_day(date: str) -> str:
@@ -49,8 +49,8 @@ def dated_edges(
     graph: nx.MultiDiGraph[str],
     *,
     entity: str | None = None,
-    types: set[str] | None = None,
-    relations: set[str] | None = None,
+    types: Set[str] | None = None,
+    relations: Set[str] | None = None,
 ) -> list[tuple[str, str, str, dict[str, Any]]]:
     """Return the dated edges (source, target, id, attributes): of one entity, else of the
     whole graph; with `types`, only those with an end of one of those types; with
@@ -77,11 +77,10 @@ def dated_edges(
 def timeline(
     graph: nx.MultiDiGraph[str],
     model: Model,
-    quotes: Quotes,
-    *,
+    store: ox.Store,
     entity: str | None = None,
-    types: set[str] | None = None,
-    relations: set[str] | None = None,
+    types: Set[str] | None = None,
+    relations: Set[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Return one row per dated relationship, earliest first.
 
@@ -93,7 +92,7 @@ def timeline(
     shape).
     """
     edges = dated_edges(graph, entity=entity, types=types, relations=relations)
-    cited = quotes([entity_iri(key) for _, _, key, _ in edges])
+    cited = citations_for(store, [entity_iri(key) for _, _, key, _ in edges])
     rows = []
     for source, target, key, data in edges:
         start, end = data.get("start"), data.get("end")
