@@ -28,8 +28,20 @@ navigation = st.navigation(
                 icon=":material/insights:",
                 url_path="influence",
             ),
+            st.Page(
+                PAGES["timeline"],
+                title="Timeline",
+                icon=":material/timeline:",
+                url_path="timeline",
+            ),
         ],
         "Data": [
+            st.Page(
+                PAGES["sources"],
+                title="Source reader",
+                icon=":material/menu_book:",
+                url_path="sources",
+            ),
             st.Page(
                 PAGES["statistics"],
                 title="Statistics",

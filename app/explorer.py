@@ -32,6 +32,8 @@ PAGES = {
     "influence": "pages/influence.py",
     "statistics": "pages/statistics.py",
     "queries": "pages/queries.py",
+    "sources": "pages/sources.py",
+    "timeline": "pages/timeline.py",
     "about": "pages/about.py",
 }
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
@@ -290,11 +292,22 @@ def quote_block(quote: str) -> str:
 
 
 def cite(sources: list[dict[str, Any]]) -> None:
-    """Show quotes as block quotes, each with its document and character offsets."""
+    """Show quotes as block quotes, each with its document and character offsets and a link
+    to read it in context (the source reader, opened at the quote)."""
     for source in sources:
         st.markdown(quote_block(source["quote"]))
         st.caption(
             f"{md(source['document'])}, characters {source['char_start']}–{source['char_end']}"
+        )
+        st.page_link(
+            PAGES["sources"],
+            label="Read in context",
+            icon=":material/menu_book:",
+            query_params={
+                "doc": source["document"],
+                "at": str(source["char_start"]),
+                "end": str(source["char_end"]),
+            },
         )
 
 

@@ -41,6 +41,7 @@ class CivicGraph:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.loaded = LoadedGraph(Build.open(settings))
+        self._spans: dict[str, tuple[str, list[Any]]] = {}  # the source reader's, by document
 
     @classmethod
     def open(cls, store_dir: Path | None = None) -> CivicGraph:
@@ -384,6 +385,40 @@ class CivicGraph:
         from civicgraph.graph.evidence import documents
 
         return documents(self.store)
+
+    def read_source(
+        self,
+        document: str,
+        *,
+        at: int | None = None,
+        end: int | None = None,
+        start: int | None = None,
+    ) -> dict[str, Any]:
+        """Return a window of a source (its text as built) cut into highlighted segments, its
+        cited spans with their facts, the quote at `at` (to `end`) marked; see graph.reader."""
+        from civicgraph.graph.reader import document_spans, reading
+
+        if document not in self._spans:  # read once per document: spans and their facts
+            built = self.build_info().get("data_dir")
+            dirs = [Path(d) / "sources" for d in (built, self.settings.data_dir) if d]
+            self._spans[document] = document_spans(self.store, self.names, dirs, document)
+        text, spans = self._spans[document]
+        return {"document": document, **reading(text, spans, at=at, end=end, start=start)}
+
+    def timeline(
+        self,
+        entity: str | None = None,
+        *,
+        types: list[str] | None = None,
+        relations: list[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Return the dated relationships of an entity, or of the graph (touching an entity
+        of one of `types`, of one of `relations`), earliest first; see `graph.timeline`."""
+        from civicgraph.graph.timeline import timeline
+
+        keep = self.keep(types=types, relations=relations)
+        found = self.resolve(entity).id if entity is not None else None
+        return timeline(self.projection, self.model, self.store, found, keep.types, keep.relations)
 
     def datasets(self) -> list[dict[str, Any]]:
         """List the datasets holding observations, each with its measures and source line."""

@@ -143,3 +143,85 @@ def test_explore_exits_on_a_signal_after_a_cypher_query(
     while _open(bolt_port) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _open(bolt_port), "the console's Bolt server outlived the explorer"
+
+
+# --- the source reader and the timeline (issue 17, items 5 and 6) ---
+
+CHAPTER_TEXT = "building-resilient-communities-intro.txt"
+
+
+def sicilia_leads_quote(store: Path) -> dict[str, object]:
+    from civicgraph.api import CivicGraph
+
+    profile = CivicGraph.open(store).entity("javier-sicilia")
+    leads = next(r for r in profile["relations"] if r["predicate"] == "leads")
+    quote: dict[str, object] = leads["sources"][0]
+    return quote
+
+
+def test_reader_click_a_highlighted_span_lists_its_fact(
+    chapter_store: Path, explorer: Callable[[Path], Explorer], page: Page, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    quote = sicilia_leads_quote(chapter_store)
+    start, end = int(str(quote["char_start"])), int(str(quote["char_end"]))
+    server = explorer(chapter_store)
+    page.goto(f"{server.url}sources?doc={CHAPTER_TEXT}&from={max(0, start - 200)}")
+    settle(page)
+    page.get_by_text("Click a highlighted passage").wait_for(timeout=30_000)
+    span = page.locator(f'mark[title$="characters {start}–{end}"]').first
+    span.scroll_into_view_if_needed()
+    span.click()
+    page.wait_for_url(f"**at={start}&end={end}", timeout=30_000)
+    settle(page)
+    facts = page.get_by_text("Facts this passage supports")
+    facts.wait_for(timeout=30_000)
+    fact = page.locator("[data-testid=stMarkdownContainer]", has_text="Relationship ·").filter(
+        has_text="Movement for Peace with Justice and Dignity"
+    )
+    expect(fact.first).to_be_visible()
+    expect(page.get_by_role("link", name="Javier Sicilia").first).to_be_visible()
+    expect(page.locator("mark.marked").first).to_be_visible()  # the clicked span, now marked
+    page.screenshot(path=tmp_path / "reader-clicked.png")
+
+
+def test_read_in_context_from_a_profile_lands_on_the_span(
+    chapter_store: Path, explorer: Callable[[Path], Explorer], page: Page, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    quote = sicilia_leads_quote(chapter_store)
+    server = explorer(chapter_store)
+    page.goto(f"{server.url}profile?entity=javier-sicilia")
+    settle(page)
+    page.get_by_text("→ Movement for Peace with Justice and Dignity · 2 quote(s)").click()
+    link = page.get_by_role("link", name="Read in context").filter(visible=True).first
+    link.click()
+    page.wait_for_url(
+        f"**/sources?doc={CHAPTER_TEXT}&at={quote['char_start']}&end={quote['char_end']}",
+        timeout=30_000,
+    )
+    settle(page)
+    marked = page.locator("mark.marked")
+    marked.first.wait_for(timeout=30_000)
+    expect(marked.first).to_be_in_viewport()
+    text = "".join(marked.all_inner_texts())
+    assert text == quote["quote"]
+    page.screenshot(path=tmp_path / "reader-in-context.png")
+
+
+def test_timeline_draws(
+    chapter_store: Path, explorer: Callable[[Path], Explorer], page: Page, tmp_path: Path
+) -> None:
+    server = explorer(chapter_store)
+    page.goto(f"{server.url}timeline")
+    settle(page)
+    chart = page.locator("[data-testid=stVegaLiteChart]").first
+    chart.wait_for(timeout=30_000)
+    drawn = chart.locator("canvas, svg").first
+    drawn.wait_for(timeout=30_000)
+    box = drawn.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 300
+    assert page.get_by_text("Italian mafia organizations operates in United States").count()
+    page.screenshot(path=tmp_path / "timeline.png", full_page=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -181,3 +183,89 @@ def test_cypher_console_reads_and_the_server_refuses_writes_and_files(
     at.text_area[1].input("MATCH (n) RETURN count(n) AS n")
     at.button[1].click().run(timeout=60)
     assert table(at)[0]["n"] == CivicGraph.open(chapter_store).projection.number_of_nodes()
+
+
+# --- the source reader and the timeline (issue 17, items 5 and 6) ---
+
+CHAPTER_TEXT = "building-resilient-communities-intro.txt"
+
+
+def reader_data(at: AppTest) -> dict[str, object]:
+    """What the source reader's text component was handed: its escaped HTML."""
+    import json
+
+    from tests.app.conftest import walk
+
+    found = [n for n in walk(at._tree) if getattr(n, "type", None) == "bidi_component"]
+    assert len(found) == 1
+    data: dict[str, object] = json.loads(found[0].proto.json)
+    return data
+
+
+def test_source_reader_opens_at_a_quote_with_the_facts_it_supports(
+    chapter_store: Path, chapter: CivicGraph, open_page: OpenPage
+) -> None:
+    leads = next(
+        r for r in chapter.entity("javier-sicilia")["relations"] if r["predicate"] == "leads"
+    )
+    quote = leads["sources"][0]
+    at = open_page(
+        chapter_store,
+        "sources",
+        doc=quote["document"],
+        at=str(quote["char_start"]),
+        end=str(quote["char_end"]),
+    )
+    text = unescaped(shown(at))
+    assert "Facts this passage supports" in text
+    assert "Relationship · Javier Sicilia leads Movement for Peace" in text.replace("*", "")
+    targets = {link.proto.query_string for link in at.get("page_link")}
+    assert "entity=javier-sicilia" in targets
+    assert any(t.startswith(f"doc={quote['document']}&from=") for t in targets)  # next page
+    markup = str(reader_data(at)["html"])
+    assert len(markup) < 30_000  # a window, not the 56k-character text
+    marked = re.findall(r'<mark class="[^"]*\bmarked\b[^"]*"[^>]*>(.*?)</mark>', markup, re.S)
+    assert html.unescape("".join(marked)) == quote["quote"]  # the quote, and only it, marked
+
+
+def test_source_reader_escapes_the_text_and_refuses_unknown_documents(
+    mini_store: Path, open_page: OpenPage
+) -> None:
+    at = open_page(mini_store, "sources", doc="mini.txt")
+    markup = str(reader_data(at)["html"])
+    assert "&lt;img src=x onerror=alert(1)&gt;" in markup and "<img" not in markup
+    assert "Year\tThefts" in markup  # tabs kept, shown by white-space: pre-wrap
+    assert "Click a highlighted passage" in at.info[0].value
+    missing = open_page(mini_store, "sources", doc="../../etc/passwd")
+    assert "no source document" in unescaped(missing.warning[0].value)
+    assert not [n for n in missing.get("bidi_component")]
+
+
+def test_every_quote_on_a_profile_links_to_the_reader(
+    chapter_store: Path, open_page: OpenPage
+) -> None:
+    at = open_page(chapter_store, "profile", entity="javier-sicilia")
+    reads = [link for link in at.get("page_link") if link.proto.label == "Read in context"]
+    profile = CivicGraph.open(chapter_store).entity("javier-sicilia")
+    quotes = [s for r in profile["relations"] for s in r["sources"]] + profile["sources"]
+    assert len(reads) == len(quotes)
+    first = quotes[0]
+    expected = f"doc={first['document']}&at={first['char_start']}&end={first['char_end']}"
+    assert expected in {link.proto.query_string for link in reads}
+    assert all(link.proto.page.endswith("sources") for link in reads)
+
+
+def test_timeline_of_the_graph_of_a_type_and_of_an_entity(
+    chapter_store: Path, chapter: CivicGraph, open_page: OpenPage
+) -> None:
+    at = open_page(chapter_store, "timeline")
+    rows = table(at)
+    assert len(rows) == len(chapter.timeline()) > 10
+    assert at.get("vega_lite_chart")
+    assert any(row["dates"] == "within 1920–1950" for row in rows)  # a period, not a start
+    assert all(str(row["read"]).startswith("sources?doc=") for row in rows)
+    events = open_page(chapter_store, "timeline", type="Event")
+    assert 0 < len(table(events)) < len(rows)
+    marti = open_page(chapter_store, "timeline", entity="fernando-marti")
+    assert marti.title[0].value == "Timeline: Fernando Martí"
+    assert [row["object"] for row in table(marti)] == ["Abduction and murder of Fernando Martí"]
