@@ -24,6 +24,7 @@ from civicgraph.api import CivicGraph
 from civicgraph.errors import CivicGraphError, NotFoundError
 from civicgraph.explorer.drawing import network_html
 from civicgraph.graph.layout import neighbourhood, pick_nodes
+from civicgraph.model.text import readable
 
 PAGES = {
     "network": "pages/network.py",
@@ -286,8 +287,9 @@ def profile_link(entity_id: str, label: str, *, icon: str | None = None) -> None
 
 def quote_block(quote: str) -> str:
     """Write a verbatim quote as a Markdown block quote (tabs kept as wide spaces, since a
-    tab would turn a quoted table row into a code block)."""
-    lines = [md(line.replace("\t", "\u00a0" * 4)) for line in quote.splitlines() or [""]]
+    tab would turn a quoted table row into a code block), without the escapes the source's
+    text extraction added (`readable`: "\\$1.4 billion" reads "$1.4 billion")."""
+    lines = [md(readable(line).replace("\t", "\u00a0" * 4)) for line in quote.splitlines() or [""]]
     return "> " + "  \n> ".join(lines)
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
+from typing import Any
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -125,6 +128,97 @@ def test_statistics_table_1_2_and_icesi(chapter_store: Path, open_page: OpenPage
         assert not at.exception
         assert at.get("vega_lite_chart"), dataset
         assert any("Source: " in unescaped(c.value) for c in at.caption), dataset
+
+
+def vega_spec(at: AppTest, index: int = 0) -> dict[str, Any]:
+    """A chart's Vega-Lite spec (Streamlit sends its data apart, see `chart_rows`)."""
+    return dict(json.loads(at.get("vega_lite_chart")[index].proto.spec))
+
+
+def chart_rows(at: AppTest, index: int = 0) -> list[dict[str, Any]]:
+    """The rows a chart draws, as Streamlit sends them (Arrow)."""
+    data = at.get("vega_lite_chart")[index].proto.data.data
+    return list(pa.ipc.open_stream(data).read_all().to_pylist())
+
+
+def layers(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(spec.get("layer", [spec]))
+
+
+def test_statistics_draws_table_2_in_the_sources_order_on_a_scale(
+    chapter_store: Path, open_page: OpenPage
+) -> None:
+    at = open_page(chapter_store, "statistics")
+    at.sidebar.selectbox[0].select("table-2").run()
+    (bars,) = layers(vega_spec(at))
+    encoding = bars["encoding"]
+    assert encoding["y"]["sort"][:3] == ["Navy", "Army", "Federal Judicial Police"]
+    assert encoding["y"]["axis"]["labelLimit"] == 0  # "Agents of Federal Attorney General" whole
+    colour = encoding["color"]["scale"]
+    assert colour["domain"] == [
+        "High confidence",
+        "Little confidence",
+        "No confidence",
+        "Don't know (level of confidence)",
+    ]
+    assert colour["range"][0] != colour["range"][2] and colour["range"][3] == "#a6a6a6"
+    assert encoding["x"]["scale"] == {"domain": [0, 100], "nice": False}  # shares, not to 110
+    tips = {t["title"] for t in encoding["tooltip"]}
+    assert "rank" not in tips  # Table 2 ranks nothing
+    values = chart_rows(at)
+    navy_high = next(
+        v for v in values if v["agency"] == "Navy" and v["category"].startswith("High")
+    )
+    assert navy_high["figure"] == "55 %" and navy_high["value"] == 55
+
+
+def test_statistics_shows_every_icesi_reason_and_table_1_in_words(
+    chapter_store: Path, open_page: OpenPage
+) -> None:
+    at = open_page(chapter_store, "statistics")
+    at.sidebar.selectbox[0].select("icesi-2011-study").run()
+    bars, _ = layers(vega_spec(at))
+    y = bars["encoding"]["y"]
+    assert y["title"] == "reason for not reporting"
+    assert y["sort"] == [
+        "Reporting would be a waste of time",
+        "Distrust of the authorities",
+        "Process too cumbersome",
+        "Lack of evidence of the crime",
+        "Fear of retaliation by the aggressor",
+        "Hostile attitude of an official",
+        "Fear of extortion by authorities",
+    ]
+    assert [v["as printed"] for v in chart_rows(at)][:2] == [
+        "39 percent",
+        "16 percent",
+    ]
+    at.sidebar.selectbox[0].select("table-1").run()
+    at.sidebar.radio[0].set_value("homicideRate").run()
+    spec = json.dumps([vega_spec(at), chart_rows(at)])
+    assert "per-100k" not in spec and "per 100,000 inhabitants" in spec
+    assert "homicide rate (per 100,000 inhabitants), 2007–2012" in unescaped(shown(at))
+
+
+def test_statistics_says_figure_3_as_the_text_does_and_never_shows_an_escape(
+    chapter_store: Path, open_page: OpenPage
+) -> None:
+    at = open_page(chapter_store, "statistics")
+    at.sidebar.selectbox[0].select("figure-3").run()
+    assert not at.get("vega_lite_chart")  # a comparison is not charted as a share
+    text = unescaped(shown(at))
+    assert "**about 20% lower** · National Public Security System · Mexico · 2008" in text
+    assert "20 %" not in text
+    at.sidebar.selectbox[0].select("intro-prose-figures").run()
+    at.sidebar.radio[0].set_value("funding").run()
+    said = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    assert any("$1.4 billion" in unescaped(t) and "$1,400,000,000" in unescaped(t) for t in said)
+    # md() writes a backslash that is shown as "\\": none is, in text, notes or quotes
+    assert not [t for t in said if "\\\\" in t]
+    assert any("channeling \\$1\\.4 billion" in t for t in said)  # the quote, as read
+    rows = table(at)
+    assert rows[0]["as printed"] == "$1.4 billion" and rows[0]["figure"] == "$1,400,000,000"
+    assert "\\" not in rows[0]["quote"] and "rank" not in rows[0]
 
 
 def test_sparql_console_runs_and_reports_errors(chapter_store: Path, open_page: OpenPage) -> None:

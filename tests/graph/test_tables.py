@@ -35,3 +35,34 @@ def test_observations_check_their_arguments(chapter: CivicGraph) -> None:
         chapter.observations("table-1", measure="nonsense")
     with pytest.raises(NotFoundError):
         chapter.observations("no-such-dataset")
+
+
+def test_observations_come_in_the_sources_order(chapter: CivicGraph) -> None:
+    confidence = chapter.observations("table-2")
+    agencies = list(dict.fromkeys(r["dimensions"]["agency"]["label"] for r in confidence))
+    # Table 2 prints its rows from the most trusted agency down, not alphabetically
+    assert agencies[:3] == ["Navy", "Army", "Federal Judicial Police"]
+    assert agencies[-1] == "Municipal Police" and len(agencies) == 11
+    levels = [r["dimensions"]["category"]["id"] for r in confidence[:4]]
+    assert levels == [
+        "confidence-high",
+        "confidence-little",
+        "confidence-none",
+        "confidence-dont-know",
+    ]
+    reasons = chapter.observations("icesi-2011-study")
+    assert [r["value"] for r in reasons] == [39, 16, 10, 9, 6, 3, 1]  # as the sentence gives them
+    homicides = chapter.observations("table-1", measure="homicides")
+    assert [(r["period"], r["rank"]) for r in homicides[:2]] == [("2007", 1), ("2007", 2)]
+
+
+def test_observations_carry_the_sources_words_and_the_note(chapter: CivicGraph) -> None:
+    (kidnappings,) = chapter.observations("figure-3")
+    assert kidnappings["printed"] == "about 20% lower"  # a comparison, as the text words it
+    assert "not a share" in kidnappings["note"]
+    prose = chapter.observations("intro-prose-figures")
+    funding = next(r for r in prose if r["measure"] == "funding")
+    assert funding["printed"] == "$1.4 billion" and funding["value"] == 1_400_000_000
+    # the extraction's escape stays in the quote (its offsets point into the text) only
+    assert "\\$1.4 billion" in funding["sources"][0]["quote"]
+    assert not [r["printed"] for r in prose if r["printed"] and "\\" in r["printed"]]

@@ -32,6 +32,7 @@ from civicgraph.build.records import (
 from civicgraph.build.sources import QuoteFinder
 from civicgraph.errors import Problem, clipped, relative_to_cwd
 from civicgraph.model.ontology import Model
+from civicgraph.model.text import plain_forms, printed_at
 from civicgraph.model.vocab import DATE_BASES, REVIEWS, STATUSES
 
 CITATION_FIELDS = {"quote", "document", "occurrence", "start"}
@@ -248,7 +249,7 @@ class RecordParser:
         dimensions = self.dimensions(raw)
         printed = self.text(raw, "printed")
         if value is not None and citations and not _printed_in(value, printed, citations):
-            shown = printed or _plain_forms(value)[0]
+            shown = printed or plain_forms(value)[0]
             self.problem(raw, "value", f"value {shown} does not appear in any of its quotes")
         if dataset is None or measure is None or period is None or value is None:
             return None
@@ -329,16 +330,8 @@ def _number(value: Any) -> int | Decimal | None:
     return None
 
 
-def _plain_forms(value: int | Decimal) -> list[str]:
-    if isinstance(value, int):
-        return [f"{value:,}", str(value)]
-    return [str(value), f"{value:,}"]
-
-
 def _printed_in(value: int | Decimal, printed: str | None, citations: list[Citation]) -> bool:
-    forms = [printed] if printed else _plain_forms(value)
-    patterns = [re.compile(r"(?<![\d.,])" + re.escape(form) + r"(?![\d])") for form in forms]
-    return any(p.search(c.quote) for p in patterns for c in citations)
+    return any(printed_at(value, printed, c.quote) is not None for c in citations)
 
 
 def read_records(

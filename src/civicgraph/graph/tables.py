@@ -1,7 +1,8 @@
 """Statistics as tables: the Data Cube observations of a dataset, flat and labelled.
 
-Each observation becomes one row with its measure, period, value, unit, rank, claim status
-and one column per dimension (the entity's id and label), plus its citations. A dataset's
+Each observation becomes one row with its measure, period, value, unit, rank, the value as
+printed, the curator's note, claim status and one column per dimension (the entity's id and
+label), plus its citations; rows come in the source's order. A dataset's
 source line says where the figures come from: the dataset's label, its `dataSource`s, who
 it is `publishedBy`, the works it `cites`, and the source documents its own citations quote.
 """
@@ -14,6 +15,7 @@ import pyoxigraph as ox
 
 from civicgraph.graph.entities import NameIndex, citations_for
 from civicgraph.model.ontology import Model
+from civicgraph.model.text import printed_at
 from civicgraph.model.vocab import entity_iri, slug_of
 from civicgraph.store.sparql import select, value
 
@@ -23,11 +25,12 @@ WHERE { ?obs a qb:Observation ; qb:dataSet ?ds ; qb:measureType/civ:recordKey ?k
 GROUP BY ?ds ORDER BY DESC(?n) ?ds"""
 
 OBSERVATIONS = """
-SELECT ?ds ?obs ?measure ?period ?value ?unit ?rank ?printed ?status ?dim ?target WHERE {
+SELECT ?ds ?obs ?measure ?period ?value ?unit ?rank ?printed ?note ?status ?dim ?target WHERE {
   ?obs a qb:Observation ; qb:dataSet ?ds ; qb:measureType ?m ; civ:period ?period ;
        civ:unit ?unit ; civ:status/skos:prefLabel ?status .
   ?m civ:recordKey ?measure . ?obs ?m ?value .
   OPTIONAL { ?obs civ:rank ?rank } OPTIONAL { ?obs civ:printedAs ?printed }
+  OPTIONAL { ?obs civ:note ?note }
   OPTIONAL { ?obs ?d ?target . ?d a qb:DimensionProperty ; civ:recordKey ?dim .
              FILTER(isIRI(?target)) }
 } ORDER BY ?measure ?period ?rank ?obs ?dim"""
@@ -121,6 +124,7 @@ def observations(
                 "unit": value(row["unit"]),
                 "rank": value(row["rank"]),
                 "printed": value(row["printed"]),
+                "note": value(row["note"]),
                 "status": value(row["status"]),
                 "dimensions": {},
             },
@@ -133,4 +137,17 @@ def observations(
     cited = citations_for(store, list(rows))
     for obs_iri, obs in rows.items():
         obs["sources"] = cited[obs_iri]
-    return list(rows.values())
+    return sorted(rows.values(), key=in_source_order)
+
+
+def in_source_order(obs: dict[str, Any]) -> tuple[Any, ...]:
+    """Order observations by measure and period, then as the source prints them: by rank
+    where it ranks them, else by where the value is printed (a table's rows top to bottom,
+    each row's columns left to right; a sentence's figures in the order it gives them)."""
+    printed = [
+        (s["document"], s["char_start"] + at)
+        for s in obs["sources"]
+        if (at := printed_at(obs["value"], obs["printed"], s["quote"])) is not None
+    ]
+    where = min(printed) if printed else ("\uffff", 0)
+    return (obs["measure"], str(obs["period"]), obs["rank"] or 0, where, obs["id"])

@@ -1,0 +1,44 @@
+"""Source text as people read it, and where a number is printed in it.
+
+The bundled source texts were extracted from PDFs to Markdown-flavoured plain text, which
+escapes some punctuation with a backslash: the chapter's "$1.4 billion" reads `\\$1.4 billion`
+in the extracted text. Quotes keep the extracted text verbatim (their character offsets
+point into it); `readable` is the same text without those escapes, for showing to people
+and for the form a value is printed in.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+# CommonMark: a backslash before ASCII punctuation escapes it
+MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def readable(text: str) -> str:
+    """Return extracted source text without its Markdown backslash escapes."""
+    return MARKDOWN_ESCAPE.sub(r"\1", text)
+
+
+def plain_forms(value: int | float | Decimal) -> list[str]:
+    """The ways a plain number may be printed: grouped (1,073) or not (1073)."""
+    if isinstance(value, int):
+        return [f"{value:,}", str(value)]
+    return [str(value), f"{value:,}"]
+
+
+def printed_at(value: int | float | Decimal, printed: str | None, quote: str) -> int | None:
+    """Where in a quote a value is printed (its printed form, or else a plain form of the
+    number, not inside a longer number), as a character offset; None when it is not. A
+    printed form is looked for in the quote as extracted, then as people read it."""
+    forms = [printed] if printed else plain_forms(value)
+    for text in dict.fromkeys((quote, readable(quote))):  # verbatim first
+        found = [
+            match.start()
+            for form in forms
+            if (match := re.search(r"(?<![\d.,])" + re.escape(form) + r"(?![\d])", text))
+        ]
+        if found:
+            return min(found)
+    return None
