@@ -590,3 +590,25 @@ def test_path_from_pascual_to_the_merida_initiative_is_hedged(store: list[str]) 
         ("proposed", "alleged"),
         ("partOf", "reported"),
     ]
+
+
+def test_the_most_central_actors_are_actors(store: list[str]) -> None:
+    """`centrality` ranks the actor layer unless --include-context: the chapter itself,
+    Mexico and Figure 1 are not the most central "actors" of the chapter."""
+    code, out, err = cli("centrality", "--json", *store)
+    assert code == 0, err
+    ranked = json.loads(out)
+    assert ranked["layer"] == "actors"
+    top = [r["id"] for r in ranked["results"]]
+    assert len(top) == 20 and not {
+        "building-resilient-communities-in-mexico-intro",
+        "mexico",
+    } & set(top)
+    assert top[:2] == ["government-of-mexico", "us-government"]
+    code, out, err = cli("centrality", "--json", "--include-context", *store)
+    everything = json.loads(out)
+    assert everything["layer"] == "all"
+    assert [r["id"] for r in everything["results"][:2]] == [
+        "building-resilient-communities-in-mexico-intro",
+        "mexico",
+    ]

@@ -20,9 +20,8 @@ from civicgraph.config import Settings
 from civicgraph.errors import UsageError
 from civicgraph.graph.entities import EntitySummary, NameIndex, citations_for, profile
 from civicgraph.graph.loaded import LoadedGraph
-from civicgraph.graph.project import Filter, Views, filtered
+from civicgraph.graph.project import Filter, Views, checked_filter, filtered
 from civicgraph.model.ontology import Model
-from civicgraph.model.vocab import STATUSES
 from civicgraph.store.builds import Build, current_build
 from civicgraph.store.sparql import query, refuse_remote, select, value
 
@@ -121,29 +120,7 @@ class CivicGraph:
     ) -> Filter:
         """Check filter values against the ontology and return a Filter (types widened to
         their subtypes)."""
-        for name in types or ():
-            if name not in self.model.classes:
-                known = ", ".join(sorted(self.model.classes))
-                raise UsageError(f"unknown type {name!r} (known: {known})")
-        for name in relations or ():
-            if name not in self.model.relations:
-                known = ", ".join(sorted(self.model.relations))
-                raise UsageError(f"unknown relation {name!r} (known: {known})")
-        for name in statuses or ():
-            if name not in STATUSES:
-                raise UsageError(f"unknown status {name!r} (one of {', '.join(STATUSES)})")
-        if at is not None and between is not None:
-            raise UsageError("give --at or --between, not both")
-        if between is not None and between[0] > between[1]:
-            raise UsageError(f"--between {between[0]} {between[1]}: the first year comes first")
-        widened = {t for name in types or () for t in self.model.subtypes(name)}
-        return Filter(
-            types=frozenset(widened) if types else None,
-            relations=frozenset(relations) if relations else None,
-            statuses=frozenset(statuses) if statuses else None,
-            at=at,
-            between=between,
-        )
+        return checked_filter(self.model, types, relations, statuses, at, between)
 
     def view(self, keep: Filter | None = None) -> Views:
         """Return the views of the part of the projection a filter keeps."""
@@ -207,12 +184,14 @@ class CivicGraph:
         seed: int = 42,
         engine: str = "auto",
         keep: Filter | None = None,
+        include_context: bool = False,
     ) -> dict[str, Any]:
-        """Rank entities by a centrality metric (contract's `centrality --json`)."""
+        """Rank entities by a centrality metric (contract's `centrality --json`), on the
+        actor layer unless `include_context` (see `Views.actors`)."""
         from civicgraph.graph.centrality import centrality
 
         return centrality(
-            self.view(keep),
+            self.view(keep).layered(include_context),
             metric,
             types=self.types_of(type_),
             top=top,
@@ -230,11 +209,13 @@ class CivicGraph:
         resolution: float = 1.0,
         top: int = 10,
         keep: Filter | None = None,
+        include_context: bool = False,
     ) -> dict[str, Any]:
         """Find communities (seeded Louvain) with their most connected members."""
         from civicgraph.graph.communities import communities
 
-        return communities(self.view(keep), seed=seed, resolution=resolution, top=top)
+        views = self.view(keep).layered(include_context)
+        return communities(views, seed=seed, resolution=resolution, top=top)
 
     def brokers(
         self,
@@ -243,20 +224,20 @@ class CivicGraph:
         to_type: str = "Reform",
         top: int = 20,
         keep: Filter | None = None,
+        include_context: bool = False,
     ) -> dict[str, Any]:
-        """Find entities whose removal cuts entities of one type off from another."""
+        """Find entities whose removal cuts entities of one type off from another (actors
+        broker: a shared place or citing publication is not one, unless `include_context`)."""
         from civicgraph.graph.communities import brokers
 
-        views = self.view(keep)
-        # actors broker; a shared place or citing publication is not a broker
-        actors = views.graph.subgraph(n for n in views.graph if n not in views.contextual)
+        views = self.view(keep).layered(include_context)
         found = brokers(
-            actors,
+            views.graph,
             sources=self.types_of(from_type) or set(),
             targets=self.types_of(to_type) or set(),
             top=top,
         )
-        return {"from_type": from_type, "to_type": to_type, **found}
+        return {"from_type": from_type, "to_type": to_type, "layer": views.layer, **found}
 
     def reach(
         self,

@@ -44,15 +44,35 @@ def scores_of(ranked: dict) -> dict[str, float]:
 @pytest.mark.parametrize("metric", sorted(EXPECTED))
 def test_metric_equals_networkx_on_exported_graphml(chapter: CivicGraph, metric: str) -> None:
     reference = EXPECTED[metric](graphml_graph(chapter))
-    ranked = chapter.centrality(metric, top=10_000, engine="networkx")
+    ranked = chapter.centrality(metric, top=10_000, engine="networkx", include_context=True)
     assert ranked["metric"] == metric and ranked["directed"] is False
     assert scores_of(ranked) == pytest.approx(reference, abs=1e-12)
+
+
+def test_analytics_use_the_actor_layer_unless_asked(chapter: CivicGraph) -> None:
+    """The chapter itself, Mexico and Figure 1 led the ranking of "actors" while places,
+    works and concepts counted; by default they are left out, and the JSON says so."""
+    contextual = chapter.views.contextual
+    ranked = chapter.centrality(top=20)
+    assert ranked["layer"] == "actors"
+    assert [r["id"] for r in ranked["results"] if r["id"] in contextual] == []
+    everything = chapter.centrality(top=20, include_context=True)
+    assert everything["layer"] == "all"
+    assert everything["results"][0]["id"] == "building-resilient-communities-in-mexico-intro"
+    assert {"mexico", "figure-1"} <= {r["id"] for r in everything["results"][:5]}
+    found = chapter.communities(top=3)
+    leaders = [m["id"] for c in found["communities"] for m in c["top"]]
+    assert found["layer"] == "actors" and not set(leaders) & contextual
+    assert chapter.communities(include_context=True)["layer"] == "all"
+    assert chapter.brokers()["layer"] == "actors"
 
 
 @pytest.mark.parametrize("metric", ["pagerank", "betweenness", "degree", "closeness"])
 def test_directed_metric_equals_networkx(chapter: CivicGraph, metric: str) -> None:
     reference = EXPECTED[metric](graphml_graph(chapter, directed=True))
-    ranked = chapter.centrality(metric, top=10_000, directed=True, engine="networkx")
+    ranked = chapter.centrality(
+        metric, top=10_000, directed=True, engine="networkx", include_context=True
+    )
     assert ranked["directed"] is True
     assert scores_of(ranked) == pytest.approx(reference, abs=1e-12)
 
@@ -63,10 +83,14 @@ def test_igraph_engine_agrees_with_networkx(chapter: CivicGraph, directed: bool)
     # networkx's default PageRank stops at tolerance 1e-6; the fast engine iterates to 1e-11,
     # so compare with networkx iterated to convergence
     precise = nx.pagerank(simple, weight="weight", tol=1e-14, max_iter=10_000)
-    fast = chapter.centrality("pagerank", top=10_000, directed=directed, engine="igraph")
+    fast = chapter.centrality(
+        "pagerank", top=10_000, directed=directed, engine="igraph", include_context=True
+    )
     assert scores_of(fast) == pytest.approx(precise, abs=1e-9)
     exact = nx.betweenness_centrality(simple)
-    fast = chapter.centrality("betweenness", top=10_000, directed=directed, engine="igraph")
+    fast = chapter.centrality(
+        "betweenness", top=10_000, directed=directed, engine="igraph", include_context=True
+    )
     assert scores_of(fast) == pytest.approx(exact, abs=1e-12)
 
 
@@ -77,7 +101,9 @@ def test_sampled_betweenness_matches_networkx_subset_estimator(chapter: CivicGra
     n = simple.number_of_nodes()
     expected = {v: b * n / 60 * 2 / ((n - 1) * (n - 2)) for v, b in raw.items()}
     for engine in ("igraph", "networkx"):
-        ranked = chapter.centrality("betweenness", sample=60, seed=3, top=10_000, engine=engine)
+        ranked = chapter.centrality(
+            "betweenness", sample=60, seed=3, top=10_000, engine=engine, include_context=True
+        )
         assert ranked["sample"] == {"k": 60, "seed": 3}
         assert scores_of(ranked) == pytest.approx(expected, abs=1e-12)
 
@@ -124,7 +150,12 @@ def test_communities_are_deterministic_and_partition_the_graph(chapter: CivicGra
     first = chapter.communities(seed=11)
     assert chapter.communities(seed=11) == first
     members = [m for c in first["communities"] for m in c["members"]]
-    assert sorted(members) == sorted(chapter.names.entities)
+    # the actor layer: every entity that is not a place, work, dataset or concept
+    assert sorted(members) == sorted(set(chapter.names.entities) - chapter.views.contextual)
+    everything = chapter.communities(seed=11, include_context=True)
+    assert sorted(m for c in everything["communities"] for m in c["members"]) == sorted(
+        chapter.names.entities
+    )
     assert 0 < first["modularity"] <= 1
     sizes = [c["size"] for c in first["communities"]]
     assert sizes == sorted(sizes, reverse=True)

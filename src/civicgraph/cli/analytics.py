@@ -35,6 +35,13 @@ RelationsOpt = Annotated[
     list[str] | None,
     typer.Option("--relation", help="Keep only relationships of this type (repeatable)."),
 ]
+IncludeContextOpt = Annotated[
+    bool,
+    typer.Option(
+        "--include-context",
+        help="Include places, publications, datasets and concepts (the actor layer otherwise).",
+    ),
+]
 StatusesOpt = Annotated[
     list[str] | None,
     typer.Option("--status", help="Keep only claims with this status (repeatable)."),
@@ -278,11 +285,13 @@ def register_analytics(app: typer.Typer) -> None:
         ] = None,
         seed: Annotated[int, typer.Option(help="Seed of the sample.")] = 42,
         engine: Annotated[Engine, typer.Option(help="Computation engine.")] = Engine.auto,
+        include_context: IncludeContextOpt = False,
         filters: Filters = Filters(),
         store: StoreOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
-        """Rank entities by centrality on the projection (undirected unless --directed)."""
+        """Rank entities by centrality on the projection (undirected unless --directed), on the
+        actor layer unless --include-context."""
         with reported_errors():
             graph = open_graph(store)
             keep = filters.keep(graph)
@@ -296,6 +305,7 @@ def register_analytics(app: typer.Typer) -> None:
                 seed=seed,
                 engine=engine.value,
                 keep=keep,
+                include_context=include_context,
             )
         if as_json:
             print_json(ranked)
@@ -311,6 +321,7 @@ def register_analytics(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(help="Seed of Louvain (same seed, same answer).")] = 42,
         resolution: Annotated[float, typer.Option(help="Higher finds smaller groups.")] = 1.0,
         top: Annotated[int, typer.Option(help="Members shown per community.")] = 5,
+        include_context: IncludeContextOpt = False,
         filters: Filters = Filters(),
         store: StoreOpt = None,
         as_json: JsonOpt = False,
@@ -319,11 +330,17 @@ def register_analytics(app: typer.Typer) -> None:
         with reported_errors():
             graph = open_graph(store)
             keep = filters.keep(graph)
-            found = graph.communities(seed=seed, resolution=resolution, top=top, keep=keep)
+            found = graph.communities(
+                seed=seed,
+                resolution=resolution,
+                top=top,
+                keep=keep,
+                include_context=include_context,
+            )
         if as_json:
             print_json(found)
             return
-        typer.echo(f"modularity {found['modularity']:.3f}")
+        typer.echo(f"modularity {found['modularity']:.3f} ({found['layer']} layer)")
         for row in found["communities"]:
             names = "; ".join(m["label"] for m in row["top"])
             typer.echo(f"{row['community']:>3}. {row['size']:>4} entities: {names}")
@@ -334,6 +351,7 @@ def register_analytics(app: typer.Typer) -> None:
         from_type: Annotated[str, typer.Option("--from-type", help="One side.")] = "Movement",
         to_type: Annotated[str, typer.Option("--to-type", help="The other side.")] = "Reform",
         top: Annotated[int, typer.Option(help="How many brokers.")] = 20,
+        include_context: IncludeContextOpt = False,
         filters: Filters = Filters(),
         store: StoreOpt = None,
         as_json: JsonOpt = False,
@@ -342,7 +360,13 @@ def register_analytics(app: typer.Typer) -> None:
         with reported_errors():
             graph = open_graph(store)
             keep = filters.keep(graph)
-            found = graph.brokers(from_type=from_type, to_type=to_type, top=top, keep=keep)
+            found = graph.brokers(
+                from_type=from_type,
+                to_type=to_type,
+                top=top,
+                keep=keep,
+                include_context=include_context,
+            )
         if as_json:
             print_json(found)
             return

@@ -216,6 +216,7 @@ def centrality(
         "metric": metric,
         "directed": directed,
         "normalized": True,
+        "layer": views.layer,
         "results": rank(views.graph, values, types=types, top=top),
     }
     if sample is not None:

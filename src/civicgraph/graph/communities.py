@@ -20,7 +20,10 @@ def communities(
     """Find communities with seeded Louvain (deterministic for a seed) on the weighted graph."""
     simple = views.simple
     if simple.number_of_nodes() == 0:
-        return {"algorithm": "louvain", "seed": seed, "modularity": 0.0, "communities": []}
+        return {
+            **{"algorithm": "louvain", "seed": seed, "layer": views.layer},
+            **{"modularity": 0.0, "communities": []},
+        }
     found = nx.community.louvain_communities(
         simple, weight="weight", resolution=resolution, seed=seed
     )
@@ -46,6 +49,7 @@ def communities(
         "algorithm": "louvain",
         "seed": seed,
         "resolution": resolution,
+        "layer": views.layer,
         "modularity": float(modularity),
         "communities": listed,
     }

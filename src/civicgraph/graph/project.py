@@ -14,10 +14,11 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from civicgraph.errors import UsageError
 from civicgraph.graph.entities import NameIndex
 from civicgraph.graph.indexed import Indexed, indexed
 from civicgraph.model.ontology import Model
-from civicgraph.model.vocab import CIV, local_name, slug_of
+from civicgraph.model.vocab import CIV, STATUSES, local_name, slug_of
 from civicgraph.store.kept import date_basis
 from civicgraph.store.sparql import value
 
@@ -129,6 +130,40 @@ class Filter:
         return self == Filter()
 
 
+def checked_filter(
+    model: Model,
+    types: list[str] | None = None,
+    relations: list[str] | None = None,
+    statuses: list[str] | None = None,
+    at: int | None = None,
+    between: tuple[int, int] | None = None,
+) -> Filter:
+    """Check filter values against the ontology and return a Filter (types widened to
+    their subtypes); a wrong value is a UsageError that names the values allowed."""
+    for name in types or ():
+        if name not in model.classes:
+            raise UsageError(f"unknown type {name!r} (known: {', '.join(sorted(model.classes))})")
+    for name in relations or ():
+        if name not in model.relations:
+            known = ", ".join(sorted(model.relations))
+            raise UsageError(f"unknown relation {name!r} (known: {known})")
+    for name in statuses or ():
+        if name not in STATUSES:
+            raise UsageError(f"unknown status {name!r} (one of {', '.join(STATUSES)})")
+    if at is not None and between is not None:
+        raise UsageError("give --at or --between, not both")
+    if between is not None and between[0] > between[1]:
+        raise UsageError(f"--between {between[0]} {between[1]}: the first year comes first")
+    widened = {t for name in types or () for t in model.subtypes(name)}
+    return Filter(
+        types=frozenset(widened) if types else None,
+        relations=frozenset(relations) if relations else None,
+        statuses=frozenset(statuses) if statuses else None,
+        at=at,
+        between=between,
+    )
+
+
 def year(date: str | None) -> int | None:
     """Return the year of an ISO date, year-month or year."""
     return int(date[:4]) if date else None
@@ -207,6 +242,21 @@ class Views:
     simple: nx.Graph[str]  # undirected, weighted, `relationships` on each edge
     contextual: frozenset[str]  # entities path search does not step through unless asked
     pairs: dict[tuple[str, str], list[str]] | None = None  # the edges of `simple`, in order
+    layer: str = "all"  # "actors" once the contextual entities are left out
+
+    @cached_property
+    def actors(self) -> Views:
+        """The actor layer: these views without the contextual entities (places, works,
+        datasets, concepts), which analytics leave out unless asked (computed once)."""
+        if not self.contextual:
+            return Views(self.graph, self.simple, self.contextual, self.pairs, "actors")
+        graph = self.graph.subgraph(n for n in self.graph if n not in self.contextual)
+        pairs = pairs_of(graph)
+        return Views(graph, collapse(graph, pairs=pairs), frozenset(), pairs, "actors")
+
+    def layered(self, include_context: bool) -> Views:
+        """Return these views whole when asked to include context, else the actor layer."""
+        return self if include_context else self.actors
 
     @cached_property
     def indexed(self) -> Indexed:
