@@ -14,20 +14,26 @@ graph, version = current()
 
 
 @st.cache_data(show_spinner="Ranking…", max_entries=64)
-def ranking(version: str, metric: str, type_: str | None, top: int, directed: bool) -> Any:
+def ranking(
+    version: str, metric: str, type_: str | None, top: int, directed: bool, context: bool
+) -> Any:
     opened = open_graph(version)
     sample = 300 if metric == "betweenness" and opened.projection.number_of_nodes() > BIG else None
-    return opened.centrality(metric, type_=type_, top=top, directed=directed, sample=sample)
+    return opened.centrality(
+        metric, type_=type_, top=top, directed=directed, sample=sample, include_context=context
+    )
 
 
 @st.cache_data(show_spinner="Finding communities…", max_entries=16)
-def communities(version: str, resolution: float) -> Any:
-    return open_graph(version).communities(resolution=resolution, top=8)
+def communities(version: str, resolution: float, context: bool) -> Any:
+    return open_graph(version).communities(resolution=resolution, top=8, include_context=context)
 
 
 @st.cache_data(show_spinner="Looking for brokers…", max_entries=16)
-def brokers(version: str, from_type: str, to_type: str) -> Any:
-    return open_graph(version).brokers(from_type=from_type, to_type=to_type, top=20)
+def brokers(version: str, from_type: str, to_type: str, context: bool) -> Any:
+    return open_graph(version).brokers(
+        from_type=from_type, to_type=to_type, top=20, include_context=context
+    )
 
 
 def link(entity_id: str) -> str:
@@ -37,13 +43,13 @@ def link(entity_id: str) -> str:
 LINK = st.column_config.LinkColumn("profile", display_text="open")
 
 
-def centrality_tab(types: list[str]) -> None:
+def centrality_tab(types: list[str], context: bool) -> None:
     left, middle, right = st.columns(3)
     metric = left.selectbox("Metric", metrics_for(graph))
     type_ = middle.selectbox("Type", ["(all)", *types])
     top = right.slider("How many", 5, 100, 20)
     directed = st.checkbox("Directed (follow the verbs' direction)")
-    found = ranking(version, metric, None if type_ == "(all)" else type_, top, directed)
+    found = ranking(version, metric, None if type_ == "(all)" else type_, top, directed, context)
     rows = [
         {
             "rank": i,
@@ -69,16 +75,16 @@ def centrality_tab(types: list[str]) -> None:
         .properties(height=max(200, 24 * len(rows)))
     )
     st.altair_chart(chart, width="stretch")
-    st.dataframe(rows, hide_index=True, column_config={"profile": LINK})
+    st.dataframe(rows, hide_index=True, column_config={"profile": LINK}, width="stretch")
     if "sample" in found:
         st.caption(f"Betweenness estimated from {found['sample']['k']} sampled sources.")
 
 
-def communities_tab() -> None:
+def communities_tab(context: bool) -> None:
     resolution = st.slider(
         "Resolution", 0.2, 3.0, 1.0, step=0.1, help="Higher finds more, smaller communities."
     )
-    found = communities(version, resolution)
+    found = communities(version, resolution, context)
     st.caption(
         f"Louvain (seed {found['seed']}): {len(found['communities'])} communities, "
         f"modularity {found['modularity']:.3f}."
@@ -88,14 +94,14 @@ def communities_tab() -> None:
         st.markdown(f"**Community {group['community']}** · {group['size']} entities — {members}")
 
 
-def brokers_tab(types: list[str]) -> None:
+def brokers_tab(types: list[str], context: bool) -> None:
     left, right = st.columns(2)
     from_type = left.selectbox("Between", types, index=types.index("Movement"))
-    to_type = right.selectbox("and", types, index=types.index("Program"))
+    to_type = right.selectbox("and", types, index=types.index("Reform"))  # as the CLI
     large = graph.projection.number_of_nodes() > BIG
     if large and not st.toggle("Find brokers (slow on a graph this large)"):
         return
-    found = brokers(version, from_type, to_type)
+    found = brokers(version, from_type, to_type, context)
     st.caption(
         f"Entities whose removal cuts {from_type} entities off from {to_type} entities "
         f"({found['articulation_points']} cut points in the graph)."
@@ -115,7 +121,7 @@ def brokers_tab(types: list[str]) -> None:
         for r in found["results"]
     ]
     if rows:
-        st.dataframe(rows, hide_index=True, column_config={"profile": LINK})
+        st.dataframe(rows, hide_index=True, column_config={"profile": LINK}, width="stretch")
     else:
         st.info(f"No single entity stands between {from_type} and {to_type} entities.")
 
@@ -124,14 +130,19 @@ def main() -> None:
     st.title("Influence & structure")
     st.caption("Who is central, which groups hang together, and who stands between them.")
     types = sorted(graph.model.classes)
+    context = st.checkbox(
+        "Include places, works and concepts",
+        help="By default the rankings, communities and brokers are of actors and what they act "
+        "on; places, publications, datasets and concepts are left out.",
+    )
     tabs = st.tabs(["Centrality", "Communities", "Brokers"])
     try:
         with tabs[0]:
-            centrality_tab(types)
+            centrality_tab(types, context)
         with tabs[1]:
-            communities_tab()
+            communities_tab(context)
         with tabs[2]:
-            brokers_tab(types)
+            brokers_tab(types, context)
     except CivicGraphError as exc:
         show_error(exc)
 

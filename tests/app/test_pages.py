@@ -116,6 +116,20 @@ def test_influence_rankings_communities_brokers(chapter_store: Path, open_page: 
     assert brokers and brokers[0]["pairs cut off"] > 0
 
 
+def test_influence_ranks_actors_unless_context_is_included(
+    chapter_store: Path, open_page: OpenPage
+) -> None:
+    at = open_page(chapter_store, "influence")
+    first = [r["entity"] for r in table(at)]
+    assert first[:2] == ["Government of Mexico", "U.S. government"]
+    assert "Mexico" not in first and "Figure 1" not in " ".join(first)
+    assert at.selectbox[2].value == "Movement" and at.selectbox[3].value == "Reform"
+    context = next(c for c in at.checkbox if c.label == "Include places, works and concepts")
+    context.check().run()
+    assert not at.exception
+    assert table(at)[0]["entity"].startswith("Building Resilient Communities in Mexico")
+
+
 def test_statistics_table_1_2_and_icesi(chapter_store: Path, open_page: OpenPage) -> None:
     at = open_page(chapter_store, "statistics")
     assert at.sidebar.selectbox[0].value == "table-1"
