@@ -17,7 +17,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from civicgraph.config import Settings
-from civicgraph.errors import UsageError
+from civicgraph.errors import NotFoundError, UsageError
 from civicgraph.graph.entities import EntitySummary, NameIndex, citations_for, profile
 from civicgraph.graph.loaded import LoadedGraph
 from civicgraph.graph.project import Filter, Views, checked_filter, filtered
@@ -150,6 +150,7 @@ class CivicGraph:
         """Return up to k shortest simple paths with cited hops (contract's `path --json`)."""
         from civicgraph.graph.paths import PathOptions, shortest_paths
 
+        ends = self.resolve(source), self.resolve(target)
         options = PathOptions(
             k=k,
             max_hops=max_hops,
@@ -157,14 +158,19 @@ class CivicGraph:
             avoid=frozenset(self.resolve(a).id for a in avoid or ()),
             through_context=through_context,
             time_consistent=time_consistent,
+            target_kinds=frozenset(s for t in ends[1].types for s in self.model.subtypes(t)),
         )
-        return shortest_paths(
-            self.view(keep),
-            self.resolve(source),
-            self.resolve(target),
-            lambda nodes: citations_for(self.store, nodes),
-            options,
-        )
+        try:
+            return shortest_paths(
+                self.view(keep), *ends, lambda nodes: citations_for(self.store, nodes), options
+            )
+        except NotFoundError as exc:
+            if keep is None or not keep.statuses:
+                raise
+            wanted = " or ".join(sorted(keep.statuses))
+            held = sum(d["status"] in keep.statuses for *_, d in self.projection.edges(data=True))
+            why = f"no relationship in the graph is {wanted}" if not held else f"only {wanted} hops"
+            raise NotFoundError(f"{exc} ({why})") from None
 
     def evidence(self, found: dict[str, Any]) -> str:
         """Write a `path` answer as a Markdown evidence packet with footnoted quotes."""

@@ -162,3 +162,48 @@ def test_civic_actors_reach_the_reforms_they_demanded(
     for path in found["paths"]:
         for hop in path["hops"][:-1]:
             assert hop["to"]["id"] not in contextual, hop  # no shortcut through places or works
+
+
+def test_paths_rank_by_evidence_not_detours(chapter: CivicGraph) -> None:
+    """Javier Sicilia → Judicial reform once took a third path Police reform → Government of
+    Mexico → Judicial reform (reform → government → reform); among paths of one length, one
+    that passes through a reform only on its last step before the target comes first."""
+    found = chapter.path("Javier Sicilia", "judicial-reform", k=3)
+    chains = [[h["to"]["id"] for h in p["hops"]] for p in found["paths"]]
+    assert not [c for c in chains if c[-3:] == ["police-reform", "government-of-mexico", c[-1]]]
+    assert [p["length"] for p in found["paths"]] == [3, 4, 5]
+    for path in found["paths"]:
+        weakest = path["weakest"]
+        assert path["hops"][weakest["step"] - 1]["relationship"] == weakest["relationship"]
+
+
+def test_the_weakest_hop_is_the_alleged_one(timeline: CivicGraph) -> None:
+    found = timeline.path("Alpha Foundation", "Delta League")
+    (path,) = [p for p in found["paths"] if p["length"] == 1]
+    assert path["weakest"] == {
+        "step": 1,
+        "relationship": "alpha-foundation--supports--delta-league--2009",
+        "why": "alleged",
+    }
+
+
+def test_a_status_filter_that_finds_nothing_says_why(chapter: CivicGraph) -> None:
+    with pytest.raises(NotFoundError, match=r"no relationship in the graph is confirmed"):
+        chapter.path("Javier Sicilia", "judicial-reform", keep=chapter.keep(statuses=["confirmed"]))
+    with pytest.raises(NotFoundError, match=r"only alleged hops"):
+        chapter.path("Javier Sicilia", "judicial-reform", keep=chapter.keep(statuses=["alleged"]))
+
+
+def test_the_evidence_packet_cites_each_span_once(chapter: CivicGraph) -> None:
+    found = chapter.path("Javier Sicilia", "judicial-reform", k=3)
+    spans = {
+        (s["document"], s["char_start"], s["char_end"])
+        for p in found["paths"]
+        for h in p["hops"]
+        for s in h["sources"]
+    }
+    text = chapter.evidence(found)
+    notes = [line for line in text.splitlines() if line.startswith("[^")]
+    assert (
+        len(notes) == len(spans) < sum(len(h["sources"]) for p in found["paths"] for h in p["hops"])
+    )

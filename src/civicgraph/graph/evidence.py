@@ -4,8 +4,9 @@ The packet is Markdown a fact-checker can read without the tool: each hop is one
 sentence in the relationship's own direction ("USAID funds Network for Oral Trials"), what
 it was about when the text says so, its dates as the text gives them (a period the text
 places it in is not a start or an end), its claim status when it is not plainly reported,
-whether it has been read a second time against the source, and a footnote per quote with the
-source's title, authors, year and the quote's character offsets.
+whether it has been read a second time against the source, and a footnote per quoted
+span (one, however many hops cite it) with the source's title, authors, year and the
+quote's character offsets.
 """
 
 from __future__ import annotations
@@ -65,13 +66,17 @@ def packet(found: dict[str, Any], model: Model, docs: dict[str, str]) -> str:
     """Render `path --json` output as a Markdown evidence packet."""
     lines = [f"# How {found['from']['label']} connects to {found['to']['label']}", ""]
     notes: list[str] = []
+    numbers: dict[tuple[str, int, int], int] = {}  # each quoted span is one footnote
     for number, path in enumerate(found["paths"], start=1):
         lines += [f"## Path {number} ({path['length']} steps)", ""]
         for step, hop in enumerate(path["hops"], start=1):
             marks = ""
             for source in hop["sources"]:
-                notes.append(_footnote(len(notes) + 1, source, docs))
-                marks += f"[^{len(notes)}]"
+                span = (source["document"], source["char_start"], source["char_end"])
+                if span not in numbers:
+                    numbers[span] = len(notes) + 1
+                    notes.append(_footnote(numbers[span], source, docs))
+                marks += f"[^{numbers[span]}]"
             lines.append(f"{step}. {sentence(hop, model)}{marks}")
         lines.append("")
     lines += ["## Sources", "", *notes, ""]

@@ -28,6 +28,7 @@ from civicgraph.model.vocab import entity_iri
 
 STATUS_ORDER = {"confirmed": 0, "reported": 1, "alleged": 2, "disputed": 3}
 CANDIDATE_LIMIT = 2_000  # simple paths examined at most while looking for K that qualify
+POOL = 5  # paths considered per path returned, so the best attested K come first
 SourcesFor = Callable[[list[str]], dict[str, list[dict[str, Any]]]]
 
 
@@ -41,6 +42,8 @@ class PathOptions:
     avoid: frozenset[str] = field(default_factory=frozenset)  # entity ids never stepped on
     through_context: bool = False
     time_consistent: bool = False
+    # the target's types and their subtypes: a path through another of them is a detour
+    target_kinds: frozenset[str] = field(default_factory=frozenset)
 
 
 def hop_quality(edge: dict[str, Any]) -> tuple[int, int, str]:
@@ -120,6 +123,22 @@ def _node_paths(
         return
 
 
+def weakest(hops: list[dict[str, Any]], cited: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Name a path's weakest hop: the least firmly stated, then the one with fewest quotes."""
+    step = min(
+        range(len(hops)),
+        key=lambda i: (
+            -STATUS_ORDER.get(hops[i]["status"], 9),
+            len(cited[entity_iri(hops[i]["id"])]),
+            i,
+        ),
+    )
+    hop, quotes = hops[step], len(cited[entity_iri(hops[step]["id"])])
+    why = f"{hop['status']}" if hop["status"] not in ("reported", "confirmed") else ""
+    why = why or (f"{quotes} quote" + ("" if quotes == 1 else "s"))
+    return {"step": step + 1, "relationship": hop["id"], "why": why}
+
+
 def shortest_paths(
     views: Views,
     source: EntitySummary,
@@ -127,7 +146,10 @@ def shortest_paths(
     sources_for: SourcesFor,
     options: PathOptions = PathOptions(),
 ) -> dict[str, Any]:
-    """Return up to k shortest simple paths, in the contract's `path --json` shape."""
+    """Return up to k shortest paths, in the contract's `path --json` shape, each with its
+    weakest hop. Among paths of one length, those that do not detour through another entity
+    of the target's kind (a reform on the way to a reform) come first, then those with the
+    fewest alleged hops, then those with the most distinct quoted spans."""
     if options.k < 1 or options.max_hops < 1:
         raise UsageError("--k and --max-hops must be at least 1")
     if source.id == target.id:
@@ -136,13 +158,29 @@ def shortest_paths(
         if end.id in options.avoid:
             raise UsageError(f"cannot avoid {end.id!r}: it is an end of the path")
     graph = views.graph
-    found = list(islice(_node_paths(views, source.id, target.id, options), options.k))
-    if not found:
+    pool = list(islice(_node_paths(views, source.id, target.id, options), POOL * options.k))
+    if not pool:
         raise NotFoundError(
             f"no path from {source.label!r} to {target.label!r} within {options.max_hops} hops"
             + ("" if options.through_context else " (not through places, works or concepts)")
         )
-    cited = sources_for(sorted({entity_iri(h["id"]) for _, hops in found for h in hops}))
+    cited = sources_for(sorted({entity_iri(h["id"]) for _, hops in pool for h in hops}))
+    kinds = options.target_kinds or frozenset(target.types)
+
+    def evidence(candidate: tuple[list[str], list[dict[str, Any]]]) -> tuple[int, int, int, int]:
+        nodes, hops = candidate
+        # the step right before the target may be of its kind (a pillar of the program)
+        detour = any(kinds & set(graph.nodes[n]["types"]) for n in nodes[1:-2])
+        weak = sum(hop["status"] not in ("reported", "confirmed") for hop in hops)
+        spans = {
+            (s["document"], s["char_start"], s["char_end"])
+            for hop in hops
+            for s in cited[entity_iri(hop["id"])]
+        }
+        return len(hops), int(detour), weak, -len(spans)
+
+    # stable: among equals, the shorter (found first) stays first
+    found = sorted(pool, key=evidence)[: options.k]
 
     def ref(slug: str) -> dict[str, str]:
         return {"id": slug, "label": graph.nodes[slug]["label"]}
@@ -153,6 +191,7 @@ def shortest_paths(
         "paths": [
             {
                 "length": len(hops),
+                "weakest": weakest(hops, cited),
                 "hops": [
                     {
                         "from": ref(a),
