@@ -324,6 +324,10 @@ def pick_entity(
     when nothing is being searched."""
     labels = entity_labels(version)
     chosen, unknown = requested(version, param)
+    if chosen or unknown:
+        # say it again: a link to the page it is on reruns it with the new query but leaves
+        # the address bar as it was (Streamlit updates the URL only on a change of page)
+        st.query_params[param] = chosen or unknown or ""
     search, choice = f"{key}-search", f"{key}-choice"
     if st.session_state.get(search) and st.query_params.get(param) != st.session_state.get(
         f"{key}-went"
