@@ -9,6 +9,30 @@ from __future__ import annotations
 import streamlit as st
 from explorer import PAGES
 
+NARROW = 1000  # px: below this the sidebar starts collapsed (Streamlit's own limit is 768)
+# Streamlit starts the sidebar open down to 768 px, where 300 px of it leave the page too
+# little room. Once per page load, on a narrower window, this closes it as if the reader had
+# (unless the reader already chose, which Streamlit keeps in localStorage), then forgets
+# that choice again, so a wider window later starts open. Our own script, no data in it.
+COLLAPSE_WHEN_NARROW = f"""<span id="civicgraph-narrow"></span>
+<style>[data-testid=stElementContainer]:has(#civicgraph-narrow) {{ display: none; }}</style>
+<script>
+(() => {{
+  if (window.civicgraphNarrowChecked) return;
+  window.civicgraphNarrowChecked = true;
+  const chosen = () => Object.keys(localStorage).filter(k => k.startsWith("stSidebarCollapsed-"));
+  if (window.innerWidth >= {NARROW} || chosen().length) return;
+  let tries = 0;
+  const collapse = () => {{
+    const button = document.querySelector("[data-testid=stSidebarCollapseButton] button");
+    if (!button) {{ if (tries++ < 100) setTimeout(collapse, 50); return; }}
+    button.click();
+    setTimeout(() => chosen().forEach(k => localStorage.removeItem(k)), 0);
+  }};
+  collapse();
+}})();
+</script>"""
+
 st.set_page_config(page_title="civicgraph explorer", page_icon="🕸️", layout="wide")
 
 navigation = st.navigation(
@@ -60,4 +84,6 @@ navigation = st.navigation(
         ],
     }
 )
+# after st.navigation, so that every page keeps it (before, only the default page did)
+st.html(COLLAPSE_WHEN_NARROW, unsafe_allow_javascript=True)
 navigation.run()

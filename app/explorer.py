@@ -248,35 +248,122 @@ def metrics_for(graph: CivicGraph) -> list[str]:
     return ["pagerank", "degree", "betweenness", "eigenvector", "closeness"]
 
 
+def requested(version: str, param: str) -> tuple[str | None, str | None]:
+    """Read the entity a page's URL names in `param`: (its id, None) when the build has it,
+    (None, the text) when it does not, (None, None) when the URL names none."""
+    raw = st.query_params.get(param)
+    if not raw:
+        return None, None
+    return (raw, None) if raw in entity_labels(version) else (None, raw)
+
+
+def meant(graph: CivicGraph, text: str, type_: str | None = None) -> list[str]:
+    """Return the ids an unknown id or name may have meant, best first (at most five)."""
+    found: list[str] = []
+    for words in (text, re.sub(r"[-_]+", " ", text)):
+        for row in graph.search(words, type_=type_, limit=5):
+            if row["id"] not in found:
+                found.append(row["id"])
+    return found[:5]
+
+
+def say_unknown(
+    graph: CivicGraph, version: str, raw: str, *, type_: str | None = None, links: bool = False
+) -> list[str]:
+    """Say plainly that the URL names no entity, with what it may have meant (as profile
+    links when `links`); return those ids."""
+    labels = entity_labels(version)
+    ids = meant(graph, raw, type_)
+    text = md(f"No entity with id '{raw}'.")
+    if ids and not links:
+        text += " Did you mean: " + "; ".join(md(f"{labels[i]} ({i})") for i in ids) + "?"
+    elif not ids:
+        text += " No similar name either."
+    st.warning(text)
+    if ids and links:
+        st.markdown("Did you mean:")
+        for entity_id in ids:
+            profile_link(entity_id, labels[entity_id], icon=":material/badge:")
+    return ids
+
+
+def _searched(graph: CivicGraph, key: str, param: str, type_: str | None) -> None:
+    """A search was typed: go to its best match (a new URL), or stay where the page is."""
+    text = (st.session_state.get(f"{key}-search") or "").strip()
+    best = graph.search(text, type_=type_, limit=1) if text else []
+    if best:
+        st.query_params[param] = best[0]["id"]
+    st.session_state[f"{key}-went"] = st.query_params.get(param)
+
+
+def _chose(key: str, param: str) -> None:
+    """An entity was chosen in the picker's list: go to it (a new URL)."""
+    chosen = st.session_state.get(f"{key}-choice")
+    if chosen:
+        st.query_params[param] = chosen
+        st.session_state[f"{key}-went"] = chosen
+
+
 def pick_entity(
     graph: CivicGraph,
     version: str,
     label: str,
     *,
     key: str,
-    default: str | None = None,
+    param: str,
     type_: str | None = None,
+    browse: bool = True,
+    search_label: str | None = None,
+    unknown_here: bool = True,
 ) -> str | None:
-    """Search-as-you-type, then choose among the matches; remembers the choice in `key`."""
+    """Show which entity the URL's `param` names and let the reader go to another one.
+
+    The URL is the single source of truth: searching goes to the best match and choosing
+    in the list goes to that entity, each by setting `param` (a new URL, so Back and
+    Forward walk through them); a link, Back or Forward that names another entity wins,
+    and the search text, left from before, is cleared. A search with no match stays on the
+    page and says so. Return the entity shown, or None when the URL names none or an
+    unknown one (said here unless `unknown_here` is False). `browse` lists every entity
+    when nothing is being searched."""
     labels = entity_labels(version)
+    chosen, unknown = requested(version, param)
+    if chosen or unknown:
+        # say it again: a link to the page it is on reruns it with the new query but leaves
+        # the address bar as it was (Streamlit updates the URL only on a change of page)
+        st.query_params[param] = chosen or unknown or ""
+    search, choice = f"{key}-search", f"{key}-choice"
+    if st.session_state.get(search) and st.query_params.get(param) != st.session_state.get(
+        f"{key}-went"
+    ):
+        st.session_state[search] = ""  # the URL went elsewhere since this search
     text = st.text_input(
-        f"{label}: search",
-        key=f"{key}-search",
+        search_label or f"{label}: search",
+        key=search,
         live=True,
         placeholder="Type a name, e.g. Sicilia, USAID, Juárez",
+        on_change=_searched,
+        args=(graph, key, param, type_),
     )
-    if text:
+    options = list(labels) if browse else []
+    if text.strip():
         options = [row["id"] for row in graph.search(text, type_=type_, limit=25)]
         if not options:
-            st.warning("No entity matches that name.")
-            return None
-        index = 0  # a search jumps to its best match
-    else:
-        options = list(labels)
-        current_id = st.session_state.get(key) or default
-        index = options.index(current_id) if current_id in labels else 0
-    chosen = st.selectbox(label, options, index=index, format_func=labels.__getitem__)
-    st.session_state[key] = chosen
+            still = f"; still showing {labels[chosen]}" if chosen else ""
+            st.warning(md(f"No entity matches '{text}'{still}."))
+    if unknown is not None and unknown_here:
+        say_unknown(graph, version, unknown, type_=type_)
+    if options:
+        st.session_state[choice] = chosen if chosen in options else None
+        st.selectbox(
+            f"{label} ({len(options)} matches)" if text.strip() else label,
+            options,
+            index=None,
+            key=choice,
+            format_func=labels.__getitem__,
+            placeholder="Choose an entity",
+            on_change=_chose,
+            args=(key, param),
+        )
     return chosen
 
 

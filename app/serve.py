@@ -63,10 +63,21 @@ def _stop_within_a_deadline() -> None:
     bootstrap._set_up_signal_handler = with_deadline
 
 
+def _navigation_from_the_start() -> None:
+    """Home.py routes every page with st.navigation, but until some run has called it,
+    Streamlit takes app/pages/ for its old pages directory and runs a page's file alone,
+    without Home.py (no page config, no navigation, no narrow-window sidebar): the first
+    visitor after a start who opened a permalink (`profile?entity=…`) got that page."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
 def main() -> None:
     from streamlit.web import cli
 
     _stop_within_a_deadline()
+    _navigation_from_the_start()
     _warm()
     sys.exit(cli.main(prog_name="streamlit"))
 

@@ -16,6 +16,7 @@ from explorer import (
     metrics_for,
     network_choices,
     network_drawing,
+    pick_entity,
     profile_link,
     show_error,
 )
@@ -26,31 +27,29 @@ from civicgraph.explorer.drawing import FAMILY_COLOURS
 graph, version = current()
 
 
+def unfocus() -> None:
+    """Back to the most central entities: no focus in the URL, no search, no expansions."""
+    st.query_params.pop("focus", None)
+    st.session_state["network-search"] = ""
+    st.session_state["network-went"] = None
+    st.session_state["expanded"] = []
+
+
 def sidebar(options: dict[str, Any]) -> dict[str, Any]:
     """Draw the sidebar controls and return their values."""
-    labels = entity_labels(version)
     with st.sidebar:
-        text = st.text_input(
-            "Search an entity", key="network-search", live=True, placeholder="e.g. Sicilia"
+        focus = pick_entity(
+            graph,
+            version,
+            "Focus on",
+            key="network",
+            param="focus",
+            browse=False,
+            search_label="Search an entity",
         )
-        focus = st.session_state.get("focus")
-        if focus is None and st.query_params.get("focus") in labels:
-            focus = st.query_params["focus"]
-        if text:
-            matches = [row["id"] for row in graph.search(text, limit=25)]
-            if matches:
-                focus = st.selectbox("Focus on", matches, format_func=labels.__getitem__)
-            else:
-                st.warning("No entity matches that name.")
-        st.session_state["focus"] = focus
         if focus is not None:
-            st.query_params["focus"] = focus
             depth = st.slider("Neighbourhood depth", 1, 3, 1)
-            if st.button("Show the most central entities instead"):
-                st.session_state["focus"] = None
-                st.session_state["expanded"] = []
-                st.query_params.pop("focus", None)
-                st.rerun()
+            st.button("Show the most central entities instead", on_click=unfocus)
         else:
             depth = 1
         metric = st.selectbox("Size and rank by", metrics_for(graph))

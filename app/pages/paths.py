@@ -147,15 +147,14 @@ def options_panel() -> dict[str, Any]:
 
 def choose_ends() -> tuple[str | None, str | None, str | None]:
     """Return the source, and either a target entity or a target type."""
-    requested = st.query_params.get("from")
     with st.sidebar:
-        source = pick_entity(graph, version, "From", key="path-from", default=requested)
+        source = pick_entity(graph, version, "From", key="path-from", param="from")
         mode = st.radio("To", [ANY, "An entity"], horizontal=True)
         if mode == ANY:
             types = sorted(graph.model.classes)
             default = types.index("Reform") if "Reform" in types else 0
             return source, None, st.selectbox("Type", types, index=default)
-        return source, pick_entity(graph, version, "To", key="path-to"), None
+        return source, pick_entity(graph, version, "To", key="path-to", param="to"), None
 
 
 def pick_reached(source: str, type_: str, options: dict[str, Any]) -> str | None:

@@ -8,6 +8,7 @@ from typing import Any
 import altair as alt
 import streamlit as st
 from explorer import (
+    EVERYTHING,
     PAGES,
     VIS_NETWORK,
     cite,
@@ -19,6 +20,8 @@ from explorer import (
     pick_entity,
     profile_link,
     qualifiers,
+    say_unknown,
+    scores_for,
     when,
 )
 
@@ -118,18 +121,31 @@ def show_observations(profile: dict[str, Any]) -> None:
     st.dataframe(rows, hide_index=True)
 
 
-def main() -> None:
+def central_actors(count: int = 10) -> None:
+    """List the best connected actors (places, works and concepts left out) as links."""
+    contextual = graph.views.contextual
+    scores = scores_for(version, EVERYTHING, "pagerank")
     labels = entity_labels(version)
-    requested = st.query_params.get("entity")
-    if requested in labels and st.session_state.get("profile-shown") != requested:
-        st.session_state["profile"] = requested  # a permalink or a click in a network
-        st.session_state["profile-shown"] = requested
+    ranked = sorted((n for n in scores if n not in contextual), key=lambda n: (-scores[n], n))
+    st.markdown("Or open one of the most central actors:")
+    for entity_id in ranked[:count]:
+        profile_link(entity_id, labels[entity_id], icon=":material/badge:")
+
+
+def main() -> None:
     with st.sidebar:
-        chosen = pick_entity(graph, version, "Entity", key="profile")
+        chosen = pick_entity(
+            graph, version, "Entity", key="profile", param="entity", unknown_here=False
+        )
     if chosen is None:
+        st.title("Entity profile")
+        unknown = st.query_params.get("entity")
+        if unknown:
+            say_unknown(graph, version, unknown, links=True)
+        else:
+            st.info("Search an entity in the sidebar, or choose it in the list there.")
+        central_actors()
         st.stop()
-    st.query_params["entity"] = chosen
-    st.session_state["profile-shown"] = chosen
     profile = entity_profile(version, chosen)
     st.title(md(profile["label"]))
     st.caption(" · ".join(profile["types"]) + f" · id `{profile['id']}`")

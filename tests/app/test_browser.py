@@ -225,3 +225,115 @@ def test_timeline_draws(
     assert box is not None and box["width"] > 300 and box["height"] > 300
     assert page.get_by_text("Italian mafia organizations operates in United States").count()
     page.screenshot(path=tmp_path / "timeline.png", full_page=True)
+
+
+# state that follows the user (issue 17, items 1-3 and the 800 px layout)
+
+
+def heading(page: Page, text: str) -> None:
+    """Wait until the page's title reads `text`."""
+    page.locator("h1", has_text=text).first.wait_for(timeout=30_000)
+    settle(page)
+    assert page.locator("h1").first.inner_text() == text
+
+
+def test_a_link_after_a_search_opens_the_linked_entity_and_back_returns(
+    chapter_store: Path, explorer: Callable[[Path], Explorer], page: Page, tmp_path: Path
+) -> None:
+    server = explorer(chapter_store)
+    page.goto(f"{server.url}profile")
+    heading(page, "Entity profile")  # a prompt, not some entity
+    page.get_by_label("Entity: search").fill("Sicilia")
+    heading(page, "Javier Sicilia")
+    assert page.url.endswith("profile?entity=javier-sicilia")
+    neighbour = "Movement for Peace with Justice and Dignity"
+    page.locator("[data-testid=stExpander] summary", has_text=neighbour).first.click()
+    page.get_by_role("link", name=f"Open {neighbour}").first.click()
+    heading(page, neighbour)  # the link wins over the search text
+    assert page.url.endswith("entity=movement-for-peace-with-justice-and-dignity")
+    assert page.get_by_label("Entity: search").input_value() == ""
+    page.screenshot(path=tmp_path / "linked.png")
+    page.go_back()
+    heading(page, "Javier Sicilia")
+    page.go_forward()
+    heading(page, neighbour)
+    page.go_back()
+    page.go_back()
+    heading(page, "Entity profile")
+
+
+def test_trace_paths_from_a_profile_after_a_visit_to_the_path_tracer(
+    chapter_store: Path, explorer: Callable[[Path], Explorer], page: Page
+) -> None:
+    server = explorer(chapter_store)
+    page.goto(f"{server.url}paths?from=javier-sicilia")
+    page.get_by_text("Javier Sicilia → Judicial reform").wait_for(timeout=30_000)
+    settle(page)
+    page.locator("[data-testid=stSidebarNav]").get_by_text("Entity profile").click()
+    heading(page, "Entity profile")
+    page.get_by_label("Entity: search").fill("USAID")
+    heading(page, "USAID")
+    page.get_by_text("Trace paths from here").click()  # the same session, as in the issue
+    page.wait_for_url("**/paths?from=usaid*", timeout=30_000)
+    settle(page)
+    page.get_by_text("USAID reaches").first.wait_for(timeout=30_000)
+    assert "Javier Sicilia" not in page.locator("[data-testid=stMain]").inner_text()
+
+
+def test_a_bad_permalink_says_not_found_with_suggestions(
+    chapter_store: Path, explorer: Callable[[Path], Explorer], page: Page, tmp_path: Path
+) -> None:
+    server = explorer(chapter_store)
+    page.goto(f"{server.url}profile?entity=javier-sicilio")  # the first visit after a start
+    heading(page, "Entity profile")
+    page.get_by_text("No entity with id 'javier-sicilio'").wait_for()
+    # Home.py ran: its navigation, not Streamlit's list of files
+    assert "Path tracer" in page.locator("[data-testid=stSidebarNav]").inner_text()
+    page.screenshot(path=tmp_path / "not-found.png")
+    page.locator("[data-testid=stMain]").get_by_role("link", name="Javier Sicilia").click()
+    heading(page, "Javier Sicilia")
+    page.goto(f"{server.url}profile?entity=nonexistent-id")
+    heading(page, "Entity profile")
+    page.get_by_text("No entity with id 'nonexistent-id'").wait_for()
+    assert "Relationships" not in page.locator("[data-testid=stMain]").inner_text()
+
+
+def test_network_most_central_instead_with_text_in_the_search_box(
+    chapter_store: Path, explorer: Callable[[Path], Explorer], page: Page
+) -> None:
+    server = explorer(chapter_store)
+    page.goto(server.url)
+    settle(page)
+    page.get_by_label("Search an entity").fill("Sicilia")
+    page.get_by_text("around Javier Sicilia").wait_for(timeout=30_000)
+    settle(page)
+    page.get_by_role("button", name="Show the most central entities instead").click()
+    page.get_by_text("the top by pagerank").wait_for(timeout=30_000)
+    settle(page)
+    assert "focus=" not in page.url
+    assert page.get_by_label("Search an entity").input_value() == ""
+    page.go_back()  # Back: the focus again
+    page.get_by_text("around Javier Sicilia").wait_for(timeout=30_000)
+
+
+def test_at_800_px_the_sidebar_starts_collapsed(
+    chapter_store: Path, explorer: Callable[[Path], Explorer], page: Page, tmp_path: Path
+) -> None:
+    server = explorer(chapter_store)
+    page.set_viewport_size({"width": 800, "height": 900})
+    for address, name in [("profile?entity=usaid", "profile"), ("", "network")]:
+        page.goto(f"{server.url}{address}")
+        page.locator("h1").first.wait_for(timeout=30_000)
+        settle(page)
+        page.get_by_test_id("stExpandSidebarButton").wait_for(timeout=10_000)
+        sidebar = page.get_by_test_id("stSidebar").bounding_box()
+        assert sidebar is not None and sidebar["x"] + sidebar["width"] <= 0, name
+        title = page.locator("h1").first.bounding_box()
+        assert title is not None and title["x"] < 100, name  # the page has the width
+        page.screenshot(path=tmp_path / f"800-{name}.png")
+    page.get_by_test_id("stExpandSidebarButton").click()  # the reader can still open it
+    page.get_by_label("Search an entity").wait_for()
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(f"{server.url}profile?entity=usaid")  # a wide window: open as before
+    heading(page, "USAID")
+    assert page.get_by_test_id("stSidebar").bounding_box()["x"] == 0  # type: ignore[index]

@@ -377,3 +377,130 @@ def test_timeline_of_the_graph_of_a_type_and_of_an_entity(
     marti = open_page(chapter_store, "timeline", entity="fernando-marti")
     assert marti.title[0].value == "Timeline: Fernando Martí"
     assert [row["object"] for row in table(marti)] == ["Abduction and murder of Fernando Martí"]
+
+
+# state that follows the user (issue 17): the URL says what a page shows
+
+
+def links(at: AppTest) -> dict[str, str]:
+    """The page links shown: label -> query string."""
+    return {link.proto.label: link.proto.query_string for link in at.get("page_link")}
+
+
+def test_a_link_after_a_search_opens_the_linked_entity(
+    chapter_store: Path, open_page: OpenPage
+) -> None:
+    at = open_page(chapter_store, "profile")
+    at.sidebar.text_input(key="profile-search").input("Juarez").run()
+    assert at.title[0].value == "Ciudad Juárez"
+    neighbour = next(q for label, q in links(at).items() if label.startswith("Open "))
+    assert neighbour.startswith("entity=") and neighbour != "entity=ciudad-juarez"
+    at.query_params["entity"] = neighbour.removeprefix("entity=")  # the link's URL
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == entity_label(chapter_store, neighbour.removeprefix("entity="))
+    assert at.sidebar.text_input(key="profile-search").value == ""  # the old search is gone
+    assert at.sidebar.selectbox[0].value == neighbour.removeprefix("entity=")
+
+
+def entity_label(store: Path, entity_id: str) -> str:
+    return str(CivicGraph.open(store).entity(entity_id)["label"])
+
+
+def test_back_and_forward_walk_through_the_entities_visited(
+    chapter_store: Path, open_page: OpenPage
+) -> None:
+    at = open_page(chapter_store, "profile", entity="usaid")
+    assert at.title[0].value == "USAID"
+    at.sidebar.text_input(key="profile-search").input("Sicilia").run()
+    assert at.query_params["entity"] == "javier-sicilia"  # a search is a new URL
+    for entity_id, title in [("usaid", "USAID"), ("javier-sicilia", "Javier Sicilia")]:
+        at.query_params["entity"] = entity_id  # Back, then Forward
+        at.run()
+        assert not at.exception
+        assert at.title[0].value == title
+        assert at.query_params["entity"] == entity_id  # the page never rewrites its URL
+
+
+def test_trace_paths_from_here_after_a_visit_to_the_path_tracer(
+    chapter_store: Path, open_page: OpenPage
+) -> None:
+    at = open_page(chapter_store, "paths", **{"from": "javier-sicilia"})
+    assert at.sidebar.selectbox[0].value == "javier-sicilia"
+    at.switch_page("pages/profile.py")
+    at.query_params.clear()
+    at.query_params["entity"] = "usaid"
+    at.run()
+    assert links(at)["Trace paths from here"] == "from=usaid"
+    at.switch_page("pages/paths.py")
+    at.query_params.clear()
+    at.query_params["from"] = "usaid"  # the link's URL
+    at.run()
+    assert not at.exception
+    assert at.sidebar.selectbox[0].value == "usaid"
+    assert "USAID" in shown(at) and "Javier Sicilia" not in shown(at)
+
+
+def test_an_unknown_id_says_not_found_and_never_shows_another(
+    chapter_store: Path, open_page: OpenPage
+) -> None:
+    at = open_page(chapter_store, "profile", entity="nonexistent-id")
+    assert at.title[0].value == "Entity profile"
+    assert "No entity with id 'nonexistent\\-id'" in at.warning[0].value
+    assert not at.expander  # no relationships of some other entity
+    assert at.query_params["entity"] == "nonexistent-id"  # the URL is left as it was
+    at = open_page(chapter_store, "profile", entity="javier-sicilio")  # a stale id
+    assert "No entity with id 'javier\\-sicilio'" in at.warning[0].value
+    assert links(at)["Javier Sicilia"] == "entity=javier-sicilia"  # did you mean
+    at = open_page(chapter_store, "paths", **{"from": "javier-sicilio"})
+    assert "Did you mean: Javier Sicilia \\(javier\\-sicilia\\)?" in at.sidebar.warning[0].value
+    assert not at.dataframe  # nothing traced from anybody else
+
+
+def test_the_profile_with_no_entity_offers_search_and_central_actors(
+    chapter_store: Path, open_page: OpenPage
+) -> None:
+    at = open_page(chapter_store, "profile")
+    assert at.title[0].value == "Entity profile"
+    assert "Search an entity" in at.info[0].value
+    assert at.sidebar.selectbox[0].value is None  # no entity chosen for the reader
+    offered = [q.removeprefix("entity=") for q in links(at).values()]
+    assert len(offered) == 10
+    graph = CivicGraph.open(chapter_store)
+    assert not set(offered) & graph.views.contextual  # actors, not places or publications
+
+
+def test_a_search_with_no_match_keeps_the_page(chapter_store: Path, open_page: OpenPage) -> None:
+    at = open_page(chapter_store, "profile", entity="usaid")
+    at.sidebar.text_input(key="profile-search").input("zzzqqqxxx").run()
+    assert not at.exception
+    assert at.title[0].value == "USAID"
+    assert at.query_params["entity"] == "usaid"
+    assert "still showing USAID" in at.sidebar.warning[0].value
+
+
+def test_the_path_tracer_waits_for_a_target_entity(
+    chapter_store: Path, open_page: OpenPage
+) -> None:
+    at = open_page(chapter_store, "paths", **{"from": "javier-sicilia"})
+    at.sidebar.radio[0].set_value("An entity").run()
+    assert not at.exception
+    assert at.sidebar.selectbox[1].value is None  # no arbitrary target
+    assert not at.warning and "→" not in shown(at)
+
+
+def test_network_most_central_instead_wins_over_the_search_text(
+    chapter_store: Path, open_page: OpenPage
+) -> None:
+    at = open_page(chapter_store)
+    at.sidebar.text_input(key="network-search").input("Sicilia").run()
+    assert "around **Javier Sicilia**" in at.markdown[0].value
+    button = next(b for b in at.sidebar.button if b.label.startswith("Show the most central"))
+    button.click().run()
+    assert not at.exception
+    assert "the top by pagerank" in at.markdown[0].value
+    assert "focus" not in at.query_params
+    assert at.sidebar.text_input(key="network-search").value == ""
+    at.query_params["focus"] = "usaid"  # a permalink or Back: the URL wins again
+    at.run()
+    assert "around **USAID**" in at.markdown[0].value
