@@ -102,6 +102,9 @@ def show_paths(found: dict[str, Any]) -> None:
     st.iframe(drawing(version, found), height=400, alt="The paths as a graph")
     for number, path in enumerate(found["paths"], start=1):
         st.markdown(f"#### Path {number} · {path['length']} step(s)")
+        if "weakest" in path:
+            weakest = path["weakest"]
+            st.caption(f"Weakest step: {weakest['step']} ({md(weakest['why'])})")
         for step, hop in enumerate(path["hops"], start=1):
             st.markdown(f"{step}\\. {hop_sentence(hop)}")
             with st.expander(f"Evidence for step {step} ({len(hop['sources'])} quote(s))"):

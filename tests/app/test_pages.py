@@ -85,6 +85,7 @@ def test_paths_to_any_reform(chapter_store: Path, open_page: OpenPage) -> None:
     text = shown(at)
     assert "Javier Sicilia → Judicial reform" in text
     assert "Path 1" in text and "Evidence for step 1" in text
+    assert any(c.value.startswith("Weakest step: ") for c in at.caption)
     downloads = {b.proto.label for b in at.get("download_button")}
     assert downloads == {"Evidence packet (Markdown)", "Subgraph (GraphML)", "Subgraph (JSON)"}
 
