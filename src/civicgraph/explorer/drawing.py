@@ -19,6 +19,7 @@ import importlib.util
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Collection, Mapping
 from functools import cache
 from pathlib import Path
@@ -26,7 +27,7 @@ from typing import Any
 
 import networkx as nx
 
-from civicgraph.graph.layout import focus_subgraph, layout
+from civicgraph.graph.layout import focus_subgraph, kept_layout
 from civicgraph.model.ontology import Model
 
 # One colour per family of types (the top civ class an entity's type descends from).
@@ -43,8 +44,18 @@ FAMILY_COLOURS = {
     "Concept": "#ff9da7",
 }
 OTHER_COLOUR = "#cccccc"
+# One colour per relation drawn, the most frequent first (darker than the entities' colours,
+# so a line is told from a dot); the rest share a grey, and links shown only to join a
+# focus to the relation asked about are paler still.
+RELATION_COLOURS = (
+    *("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e"),
+    *("#b8860b", "#a6761d", "#1f78b4", "#b2182b", "#17becf"),
+)
+OTHER_RELATIONS = "#9a9a9a"
+CONTEXT_COLOUR = "#d4d4d4"
 PHYSICS_UNTIL = 300  # nodes; past this the browser only draws the precomputed layout
-LABELLED_EDGES_UNTIL = 60  # edge labels only where they stay readable
+SMALL = 40  # nodes; a drawing this small offers every name, where it fits
+LABELLED_EDGES_UNTIL = 30  # edge labels only where they stay readable
 # vis-network as pyvis ships it (the explorer serves the same file from app/static/).
 VIS_VERSION = "9.1.2"
 VIS_SCRIPT = Path("templates", "lib", f"vis-{VIS_VERSION}", "vis-network.min.js")
@@ -63,12 +74,20 @@ PAGE = """<html>
 <head>
 <meta charset="utf-8">
 %(library)s
-<style>#mynetwork{width:100%%;height:%(height)s;border:1px solid lightgray;position:relative;
-float:left;background-color:#ffffff}</style>
+<style>body{margin:0;font-family:sans-serif}
+#frame{display:flex;flex-direction:column;width:100%%;height:%(height)s;box-sizing:border-box;
+border:1px solid lightgray}
+#mynetwork{flex:1 1 auto;min-height:0;position:relative;background-color:#ffffff}
+#legend{flex:0 0 auto;font-size:12px;color:#333;padding:3px 6px;line-height:18px;
+border-top:1px solid #eee;max-height:40%%;overflow:auto}
+#legend .entry{display:inline-block;margin-right:12px;white-space:nowrap}
+#legend .node{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:4px}
+#legend .edge{display:inline-block;width:18px;height:0;border-top:3px solid;margin:0 4px 3px 0;
+vertical-align:middle}</style>
 %(tooltip)s
 </head>
 <body>
-<div class="card" style="width: 100%%"><div id="mynetwork" class="card-body"></div></div>
+<div id="frame"><div id="mynetwork"></div><div id="legend"></div></div>
 <script type="text/javascript">
 var nodes = new vis.DataSet(%(nodes)s);
 var edges = new vis.DataSet(%(edges)s);
@@ -78,12 +97,14 @@ var network = new vis.Network(
 %(script)s</body>
 </html>
 """
-# Runs once the network exists: tooltips as text, and a click on a node opens its profile
-# in the top window (the iframe's sandbox forbids navigating the top directly, but a link
-# clicked in the parent document may; a new tab is the fallback).
+# Runs once the network exists: tooltips as text, labels where they fit, the legend, and a
+# click on a node opens its profile in the top window (the iframe's sandbox forbids
+# navigating the top directly, but a link clicked in the parent document may; a new tab is
+# the fallback).
 SCRIPT = """<script type="text/javascript">
 (function () {
   var profile = %(profile)s;
+  var legend = %(legend)s;
   function tip(text) {
     var box = document.createElement("div");
     box.style.whiteSpace = "pre-line";
@@ -95,11 +116,134 @@ SCRIPT = """<script type="text/javascript">
     set.update(set.get().filter(function (item) { return item.tip; })
       .map(function (item) { return {id: item.id, title: tip(item.tip)}; }));
   });
-  // zoomed out, only the names of the larger entities are drawn; zooming in shows the rest
-  network.setOptions({nodes: {scaling: {label: {drawThreshold: 9}}}});
-  // fit the drawing, leaving room for the labels at its edges
-  network.fit();
-  network.moveTo({scale: Math.min(network.getScale() * 0.9, 1.0)});
+  // the legend: what each colour of node and edge stands for, as text
+  var key = document.getElementById("legend");
+  legend.forEach(function (row) {
+    var entry = document.createElement("span");
+    entry.className = "entry";
+    var mark = document.createElement("span");
+    mark.className = row.kind;
+    mark.style[row.kind === "node" ? "background" : "borderColor"] = row.colour;
+    if (row.dashed) { mark.style.borderTopStyle = "dashed"; }
+    entry.appendChild(mark);
+    entry.appendChild(document.createTextNode(row.name));
+    key.appendChild(entry);
+  });
+  // Names are drawn at a readable size on screen whatever the zoom (their size on the
+  // canvas is divided by the scale), and only where they fit: the largest entities' names
+  // first, each only if it covers no name already placed and leaves every other entity's
+  // dot in sight (its middle uncovered), so zooming
+  // in shows more of them. A hovered or selected entity always shows its name; the names of
+  // the smaller entities (those the page gives no label) show only then.
+  var all = nodes.get({fields: ["id", "name", "size", "label"]});
+  var candidate = {};
+  all.forEach(function (n) { if (n.label) { candidate[n.id] = true; } });
+  all.sort(function (a, b) { return b.size - a.size || (a.id < b.id ? -1 : 1); });
+  var drawn = {};
+  all.forEach(function (n) { drawn[n.id] = {label: n.label || "", size: 0}; });
+  var named = edges.get({filter: function (e) { return e.label; }, fields: ["id"]});
+  var ruler = document.createElement("canvas").getContext("2d");
+  var hovered = null;
+  function screenPx(n) { return n.size >= 25 ? 15 : 13; }
+  function wrap(name) {  // long names on two or three lines of about 24 characters
+    var lines = [], line = "";
+    name.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > 24 && lines.length < 2) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    });
+    return lines.concat([line]);
+  }
+  function apart(a, b) { return a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1]; }
+  function clear(box, disc) {
+    var x = Math.max(box[0], Math.min(disc[0], box[2]));
+    var y = Math.max(box[1], Math.min(disc[1], box[3]));
+    return Math.hypot(x - disc[0], y - disc[1]) >= Math.min(disc[2], 3);
+  }
+  function place() {
+    var scale = network.getScale();
+    var at = network.getPositions();
+    var selected = {};
+    network.getSelectedNodes().forEach(function (id) { selected[id] = true; });
+    var area = document.getElementById("mynetwork");
+    var corner = network.DOMtoCanvas({x: 0, y: 0});
+    var far = network.DOMtoCanvas({x: area.clientWidth, y: area.clientHeight});
+    var view = [corner.x * scale, corner.y * scale, far.x * scale, far.y * scale];
+    var discs = {};
+    all.forEach(function (n) {
+      discs[n.id] = [at[n.id].x * scale, at[n.id].y * scale, n.size * scale];
+    });
+    function forced(n) { return n.id === hovered || selected[n.id]; }
+    var boxes = [], showing = {}, planned = {};
+    all.filter(forced).concat(all.filter(function (n) { return !forced(n) && candidate[n.id]; }))
+      .forEach(function (n) {
+        var size = screenPx(n), lines = wrap(n.name);
+        ruler.font = size + "px arial";
+        var half = Math.max.apply(null, lines.map(function (line) {
+          return ruler.measureText(line).width;
+        })) / 2 + 3;
+        var x = discs[n.id][0], r = discs[n.id][2], high = lines.length * size * 1.25 + 3;
+        function free(box) {  // on screen, clear of the names placed and of the dots
+          return box[0] >= view[0] && box[1] >= view[1] && box[2] <= view[2] &&
+            box[3] <= view[3] && boxes.every(function (b) { return apart(box, b); }) &&
+            all.every(function (o) { return o.id === n.id || clear(box, discs[o.id]); });
+        }
+        // below the dot, where vis-network draws a name, else above it (shifted up)
+        var below = [x - half, discs[n.id][1] + r, x + half, discs[n.id][1] + r + high];
+        var above = [x - half, discs[n.id][1] - r - high, x + half, discs[n.id][1] - r];
+        var box = forced(n) || free(below) ? below : free(above) ? above : null;
+        if (box) {
+          boxes.push(box);
+          planned[n.id] = box;
+          showing[n.id] = box === below ? 0 : -(2 * r + high) / scale;
+        }
+      });
+    var changes = [];
+    all.forEach(function (n) {
+      var shift = showing[n.id], size = screenPx(n) / scale;
+      var label = shift !== undefined ? wrap(n.name).join("\\n") : "";
+      var was = drawn[n.id];
+      if (was.label !== label || was.shift !== shift || Math.abs(was.size - size) > 1e-3 * size) {
+        drawn[n.id] = {label: label, size: size, shift: shift};
+        changes.push({id: n.id, label: label, font: {size: size, vadjust: shift || 0}});
+      }
+    });
+    if (changes.length) { nodes.update(changes); }
+    if (named.length) {
+      edges.update(named.map(function (e) { return {id: e.id, font: {size: 11 / scale}}; }));
+    }
+    window.labelled = Object.keys(showing);
+    window.planned = planned;
+  }
+  var pending = false;
+  function later() {
+    if (pending) { return; }
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; place(); });
+  }
+  ["zoom", "dragEnd", "stabilized", "selectNode", "deselectNode", "resize"].forEach(
+    function (name) { network.on(name, later); });
+  network.on("hoverNode", function (params) { hovered = params.node; later(); });
+  network.on("blurNode", function () { hovered = null; later(); });
+  // fit the dots (not the names, which change with the zoom), leaving room for the names
+  // at the edges; never enlarged past 1.2
+  var at = network.getPositions(), box = [Infinity, Infinity, -Infinity, -Infinity];
+  all.forEach(function (n) {
+    var p = at[n.id];
+    box = [Math.min(box[0], p.x - n.size), Math.min(box[1], p.y - n.size),
+      Math.max(box[2], p.x + n.size), Math.max(box[3], p.y + n.size)];
+  });
+  var area = document.getElementById("mynetwork");
+  var fit = Math.min((area.clientWidth - 140) / Math.max(box[2] - box[0], 1),
+    (area.clientHeight - 70) / Math.max(box[3] - box[1], 1));
+  network.moveTo({
+    position: {x: (box[0] + box[2]) / 2, y: (box[1] + box[3]) / 2},
+    scale: Math.max(Math.min(fit, 1.2), 0.02)
+  });
+  place();
   document.body.dataset.ready = "true";
   if (!profile) { return; }
   network.on("click", function (params) {
@@ -162,6 +306,47 @@ def _script_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def named_nodes(sizes: Mapping[str, float]) -> set[str]:
+    """Choose the entities whose names the page may draw unasked: all in a small drawing,
+    else the largest quarter (at least 10); the page draws each only where it fits, the
+    rest on hover or selection."""
+    ranked = sorted(sizes, key=lambda n: (-sizes[n], n))
+    return set(ranked if len(ranked) <= SMALL else ranked[: max(10, len(ranked) // 4)])
+
+
+def relation_colours(counts: Mapping[str, int]) -> dict[str, str]:
+    """Colour the relations drawn, the most frequent first; past the palette, grey."""
+    ranked = sorted(counts, key=lambda r: (-counts[r], r))
+    return {
+        name: RELATION_COLOURS[i] if i < len(RELATION_COLOURS) else OTHER_RELATIONS
+        for i, name in enumerate(ranked)
+    }
+
+
+def _edge_key(name: str, colour: str) -> dict[str, Any]:
+    return {"kind": "edge", "name": name, "colour": colour}
+
+
+def _legend(
+    families: Collection[str], colours: Mapping[str, str], counts: Mapping[str, int], context: int
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [
+        {"kind": "node", "name": name, "colour": colour}
+        for name, colour in [*FAMILY_COLOURS.items(), ("Other", OTHER_COLOUR)]
+        if name in families
+    ]
+    others = sum(counts[r] for r, c in colours.items() if c == OTHER_RELATIONS)
+    for relation in sorted(counts, key=lambda r: (-counts[r], r)):
+        if colours[relation] != OTHER_RELATIONS:
+            rows.append(_edge_key(f"{relation} ({counts[relation]})", colours[relation]))
+    if others:
+        rows.append(_edge_key(f"other relations ({others})", OTHER_RELATIONS))
+    if context:
+        rows.append(_edge_key(f"linking the focus ({context})", CONTEXT_COLOUR))
+    rows.append({**_edge_key("dashed: alleged or disputed", "#777777"), "dashed": True})
+    return rows
+
+
 def network_html(
     graph: nx.MultiDiGraph[str],
     model: Model,
@@ -176,6 +361,7 @@ def network_html(
     physics: bool = False,
     height: str = "620px",
     library_url: str | None = None,
+    kept_in: Path | None = None,
 ) -> str:
     """Return an HTML page drawing part of the graph with vis-network.
 
@@ -183,15 +369,19 @@ def network_html(
     them); `scores` size the nodes (else degree); `profile_page` is the page a click on a
     node opens with `?entity=<id>`. The page is self-contained (vis-network inlined, 470 kB)
     unless `library_url` names where the browser can fetch vis-network instead, once, for
-    every drawing.
+    every drawing. Edges are coloured by relation, with a legend below the drawing; an edge
+    marked `context` (see `graph.layout.relation_view`) is drawn pale. Without `positions`
+    the layout is computed, and kept in `kept_in` (a build's directory) when given.
     """
     if not HEIGHT.fullmatch(height):
         raise ValueError(f"not a CSS height: {height!r}")
     keep = set(nodes) if nodes is not None else focus_subgraph(graph, max_nodes, focus)
     shown = graph.subgraph(keep)
     if positions is None or not keep <= set(positions):
-        positions = layout(nx.Graph(shown.to_undirected()))
+        positions = kept_layout(nx.Graph(shown.to_undirected()), kept_in)
     sizes = _sizes(shown, scores)
+    named = named_nodes(sizes)
+    families: set[str] = set()
     drawn_nodes: list[dict[str, Any]] = []
     for node in sorted(shown.nodes):
         data: dict[str, Any] = shown.nodes[node]
@@ -201,35 +391,46 @@ def network_html(
             measure = f"{score_name} {scores.get(node, 0.0):.4g}"
         else:
             measure = f"{graph.degree(node)} relationships"
+        families.add(family(model, types))
         drawn_nodes.append(
             {
                 "id": node,
-                "label": data["label"],
+                "name": data["label"],
+                # only the largest carry a label: the page draws it where it fits
+                **({"label": data["label"]} if node in named else {}),
                 "tip": f"{data['label']}\n{', '.join(types)}\n{measure}",
                 "color": FAMILY_COLOURS.get(family(model, types), OTHER_COLOUR),
                 "shape": "dot",
                 "size": sizes[node],
-                "font": {"size": round(12 + sizes[node] / 2)},  # bigger entities, bigger names
+                "font": {"size": 14},  # the page sets it to read the same at every zoom
                 "x": x,
                 "y": y,
                 "borderWidth": 4 if node == focus else 1,
             }
         )
-    labelled = shown.number_of_edges() <= LABELLED_EDGES_UNTIL
+    edge_list = list(shown.edges(data=True))
+    counts = Counter(edge["predicate"] for _, _, edge in edge_list if not edge.get("context"))
+    colours = relation_colours(counts)
+    labelled = len(edge_list) <= LABELLED_EDGES_UNTIL
     parallel: dict[frozenset[str], int] = {}
     drawn_edges: list[dict[str, Any]] = []
-    for source, target, edge in shown.edges(data=True):
+    for index, (source, target, edge) in enumerate(edge_list):
         # bend each further relationship between the same two entities a little more
         pair = frozenset((source, target))
         parallel[pair] = parallel.get(pair, -1) + 1
         bend = {"type": "curvedCW", "roundness": 0.2 * parallel[pair]}
         when = "–".join(str(edge[k]) for k in ("start", "end") if edge.get(k))
+        context = bool(edge.get("context"))
         drawn_edges.append(
             {
+                "id": index,
                 "from": source,
                 "to": target,
+                "relation": edge["predicate"],
                 "tip": f"{edge['predicate']} ({edge['status']})" + (f" {when}" if when else ""),
                 "arrows": "to",
+                "color": CONTEXT_COLOUR if context else colours[edge["predicate"]],
+                "width": 1 if context else 2,
                 "dashes": edge["status"] not in ("reported", "confirmed"),
                 "smooth": bend if parallel[pair] else False,
                 **({"label": edge["predicate"]} if labelled else {}),
@@ -238,13 +439,22 @@ def network_html(
     moving = physics and shown.number_of_nodes() <= PHYSICS_UNTIL
     options = {
         "physics": {"enabled": moving, "stabilization": {"enabled": True, "fit": True}},
-        "edges": {"color": {"inherit": True}, "smooth": {"enabled": True, "type": "dynamic"}},
-        "interaction": {"dragNodes": True, "hideEdgesOnDrag": False, "hideNodesOnDrag": False},
+        "nodes": {"font": {"face": "arial", "strokeWidth": 3, "strokeColor": "#ffffff"}},
+        "edges": {
+            "smooth": {"enabled": True, "type": "dynamic"},
+            "font": {"size": 11, "strokeWidth": 3, "color": "#444"},
+        },
+        "interaction": {
+            **{"dragNodes": True, "hideEdgesOnDrag": False, "hideNodesOnDrag": False},
+            **{"hover": True, "tooltipDelay": 200},
+        },
     }
     if library_url is None:
         library = _inline_library()
     else:
         library = f'<script src="{html.escape(library_url)}"></script>'
+    context_links = sum(1 for _, _, edge in edge_list if edge.get("context"))
+    legend = _legend(families, colours, counts, context_links)
     return PAGE % {
         "library": library,
         "height": height,
@@ -252,5 +462,5 @@ def network_html(
         "nodes": _script_json(drawn_nodes),
         "edges": _script_json(drawn_edges),
         "options": _script_json(options),
-        "script": SCRIPT % {"profile": _script_json(profile_page)},
+        "script": SCRIPT % {"profile": _script_json(profile_page), "legend": _script_json(legend)},
     }
