@@ -212,3 +212,11 @@ def test_a_layout_is_kept_beside_the_build(chapter: CivicGraph, tmp_path: Path) 
     assert kept_layout(graph, tmp_path) == first and kept.stat().st_mtime_ns == written
     graph.remove_node(next(iter(graph)))  # another drawing, another layout
     assert layout_key(graph) != kept.stem
+
+
+def test_layout_of_entities_with_no_link_between_them() -> None:
+    graph: nx.Graph[str] = nx.Graph()
+    graph.add_nodes_from(["a", "b", "c"])
+    positions = layout(graph)
+    assert len(set(positions.values())) == 3  # in a row, apart
+    assert layout(nx.Graph()) == {}

@@ -126,8 +126,8 @@ def _place_groups(
 ) -> list[tuple[float, float]]:
     """Place the groups' centres: linked groups near each other (a spring layout of the
     groups), then pushed apart until no two groups' circles overlap."""
-    if len(groups) == 1:
-        return [(0.0, 0.0)]
+    if len(groups) <= 1:
+        return [(0.0, 0.0)] * len(groups)
     which = {node: index for index, group in enumerate(groups) for node in group}
     between: nx.Graph[int] = nx.Graph()
     between.add_nodes_from(range(len(groups)))
