@@ -23,7 +23,7 @@ import streamlit as st
 from civicgraph.api import CivicGraph
 from civicgraph.errors import CivicGraphError, NotFoundError
 from civicgraph.explorer.drawing import network_html
-from civicgraph.graph.layout import neighbourhood, pick_nodes
+from civicgraph.graph.layout import neighbourhood, pick_nodes, relation_view
 from civicgraph.model.text import readable
 
 PAGES = {
@@ -196,6 +196,10 @@ def network_drawing(
     if movements:
         around = {n for m in movements for n in neighbourhood(shown_graph, m, 1)}
         shown_graph = shown_graph.subgraph(around)
+    if keep.relations:  # only who takes part in the relations asked about (and the way there)
+        whole = view_for(version, keep._replace(relations=())).graph
+        shown_graph = relation_view(whole, shown_graph, focus)
+        depth = max(depth, shown_graph.number_of_nodes())  # all of it around a focus
     scores = scores_for(version, keep, metric)
     if focus is not None and focus not in shown_graph:
         focus = None
@@ -213,6 +217,7 @@ def network_drawing(
         physics=physics,
         height="640px",
         library_url=VIS_NETWORK,
+        kept_in=open_graph(version).build_dir,
     )
     return page, tuple(nodes), shown_graph.number_of_nodes()
 

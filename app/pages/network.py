@@ -22,7 +22,6 @@ from explorer import (
 )
 
 from civicgraph.errors import CivicGraphError
-from civicgraph.explorer.drawing import FAMILY_COLOURS
 
 graph, version = current()
 
@@ -84,7 +83,8 @@ def main() -> None:
     st.title("civicgraph explorer")
     st.caption(
         "Civic responses to crime and violence in Mexico — every relationship cites the words "
-        "that support it. Click a node to open its profile."
+        "that support it. Click a node to open its profile; hover over a dot for its name "
+        "(names are drawn where they fit: zoom in for more)."
     )
     wanted = sidebar(network_choices(version))
     labels = entity_labels(version)
@@ -111,14 +111,6 @@ def main() -> None:
     if total > BIG and not focus:
         st.caption("A large graph: search an entity or expand one to see its neighbourhood.")
     st.iframe(page, height=660, alt="Network of entities and relationships")
-    st.markdown(
-        "**Colours** — "
-        + " · ".join(
-            f"<span style='color:{colour}'>●</span> {name}"
-            for name, colour in FAMILY_COLOURS.items()
-        ),
-        unsafe_allow_html=True,  # only our own colour names and hex codes
-    )
     left, right = st.columns(2)
     with left:
         if focus:

@@ -45,6 +45,7 @@ def ego_network(version: str, entity_id: str) -> str:
         profile_page="profile",
         height="420px",
         library_url=VIS_NETWORK,
+        kept_in=opened.build_dir,
     )
 
 

@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 import json
+import math
 import re
+from pathlib import Path
+
+import networkx as nx
 
 from civicgraph.api import CivicGraph
-from civicgraph.explorer.drawing import family, network_html
-from civicgraph.graph.layout import focus_subgraph, layout, path_positions, pick_nodes
+from civicgraph.explorer.drawing import (
+    CONTEXT_COLOUR,
+    OTHER_RELATIONS,
+    RELATION_COLOURS,
+    family,
+    network_html,
+)
+from civicgraph.graph.layout import (
+    GROUP_GAP,
+    focus_subgraph,
+    kept_layout,
+    layout,
+    layout_key,
+    path_positions,
+    pick_nodes,
+    relation_view,
+)
+from civicgraph.store.kept import positions_file, read_positions
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -88,3 +108,115 @@ def test_family_follows_the_ontology(mini: CivicGraph) -> None:
     assert family(mini.model, ["InternationalDonor"]) == "Organization"
     assert family(mini.model, ["Municipality"]) == "Place"
     assert family(mini.model, ["Person"]) == "Person"
+
+
+def edges_of(page: str) -> list[dict[str, object]]:
+    found = re.search(r"edges = new vis\.DataSet\((\[.*?\])\);", page, re.S)
+    assert found
+    loaded: list[dict[str, object]] = json.loads(found.group(1))
+    return loaded
+
+
+def legend_of(page: str) -> list[dict[str, object]]:
+    found = re.search(r"var legend = (\[.*?\]);", page, re.S)
+    assert found
+    loaded: list[dict[str, object]] = json.loads(found.group(1))
+    return loaded
+
+
+def top_page(chapter: CivicGraph, top: int = 100) -> str:
+    scores = {n: float(d) for n, d in chapter.projection.degree()}
+    shown = pick_nodes(chapter.projection, scores, top=top)
+    return network_html(chapter.projection, chapter.model, nodes=shown, scores=scores)
+
+
+def test_only_the_largest_entities_carry_a_label(chapter: CivicGraph) -> None:
+    drawn = nodes_of(top_page(chapter))
+    labelled = {str(n["id"]) for n in drawn if "label" in n}
+    by_size = sorted(drawn, key=lambda n: (-float(str(n["size"])), str(n["id"])))
+    assert labelled == {str(n["id"]) for n in by_size[:25]}  # the largest quarter of 100
+    assert all(n["name"] for n in drawn)  # the rest are named on hover
+    # a small drawing offers every name (the page still draws each only where it fits)
+    three = ["javier-sicilia", *sorted(chapter.projection.successors("javier-sicilia"))[:2]]
+    small = nodes_of(network_html(chapter.projection, chapter.model, nodes=three))
+    assert all("label" in n for n in small)
+
+
+def test_edges_are_coloured_by_relation_with_a_legend(chapter: CivicGraph) -> None:
+    page = top_page(chapter)
+    colours: dict[str, set[object]] = {}
+    for edge in edges_of(page):
+        colours.setdefault(str(edge["relation"]), set()).add(edge["color"])
+    assert all(len(found) == 1 for found in colours.values())  # one colour per relation
+    distinct = [next(iter(c)) for c in colours.values() if c != {OTHER_RELATIONS}]
+    assert len(distinct) == len(set(distinct)) == len(RELATION_COLOURS)
+    legend = legend_of(page)
+    edge_keys = {
+        str(row["name"]).split(" (")[0]: row["colour"] for row in legend if row["kind"] == "edge"
+    }
+    for relation, found in colours.items():
+        if found != {OTHER_RELATIONS}:
+            assert edge_keys[relation] == next(iter(found))  # each colour is in the legend
+    assert "other relations" in edge_keys and "Publication" in {row["name"] for row in legend}
+
+
+def test_a_relation_filter_keeps_only_who_takes_part(chapter: CivicGraph) -> None:
+    whole = chapter.projection
+    funds = chapter.view(chapter.keep(relations=["funds"])).graph
+    assert funds.number_of_nodes() == whole.number_of_nodes()  # the filter keeps everyone
+    drawn = relation_view(whole, funds)
+    assert set(drawn) == {n for n in funds if funds.degree(n)}
+    assert {"us-government", "usaid", "network-for-oral-trials"} <= set(drawn)
+    assert all(d["predicate"] == "funds" for _, _, d in drawn.edges(data=True))
+
+
+def test_a_relation_around_a_focus_is_more_than_the_focus(chapter: CivicGraph) -> None:
+    whole = chapter.projection
+    funds = chapter.view(chapter.keep(relations=["funds"])).graph
+    # the Mérida Initiative funds no one and is funded by no one itself; its pillar IV is
+    drawn = relation_view(whole, funds, "merida-initiative")
+    assert {"merida-initiative", "merida-pillar-iv", "us-government"} <= set(drawn)
+    linking = [(u, v) for u, v, d in drawn.edges(data=True) if d.get("context")]
+    assert linking == [("merida-pillar-iv", "merida-initiative")]  # the way there, marked
+    page = network_html(drawn, chapter.model, nodes=list(drawn), focus="merida-initiative")
+    pale = [e for e in edges_of(page) if e["color"] == CONTEXT_COLOUR]
+    assert len(pale) == 1 and any("linking the focus" in str(r["name"]) for r in legend_of(page))
+
+
+def test_layout_keeps_communities_apart() -> None:
+    # two tight groups joined by one link: each entity nearer its own group than the other
+    graph: nx.Graph[str] = nx.Graph()
+    for group in "ab":
+        graph.add_edges_from((f"{group}{i}", f"{group}{j}") for i in range(6) for j in range(i))
+    graph.add_edge("a0", "b0")
+    positions = layout(graph)
+    centre = {
+        g: tuple(sum(positions[f"{g}{i}"][axis] for i in range(6)) / 6 for axis in (0, 1))
+        for g in "ab"
+    }
+    for node, (x, y) in positions.items():
+        own, other = centre[node[0]], centre["b" if node[0] == "a" else "a"]
+        assert math.dist((x, y), own) < math.dist((x, y), other)
+    across = min(
+        math.dist(positions[f"a{i}"], positions[f"b{j}"]) for i in range(6) for j in range(6)
+    )
+    assert across >= GROUP_GAP  # a gap between the groups' circles
+
+
+def test_a_layout_is_kept_beside_the_build(chapter: CivicGraph, tmp_path: Path) -> None:
+    graph = nx.Graph(chapter.projection.subgraph(list(chapter.projection)[:40]).to_undirected())
+    first = kept_layout(graph, tmp_path)
+    kept = positions_file(tmp_path, layout_key(graph))
+    assert kept.exists() and set(read_positions(tmp_path, layout_key(graph)) or ()) == set(graph)
+    written = kept.stat().st_mtime_ns
+    assert kept_layout(graph, tmp_path) == first and kept.stat().st_mtime_ns == written
+    graph.remove_node(next(iter(graph)))  # another drawing, another layout
+    assert layout_key(graph) != kept.stem
+
+
+def test_layout_of_entities_with_no_link_between_them() -> None:
+    graph: nx.Graph[str] = nx.Graph()
+    graph.add_nodes_from(["a", "b", "c"])
+    positions = layout(graph)
+    assert len(set(positions.values())) == 3  # in a row, apart
+    assert layout(nx.Graph()) == {}

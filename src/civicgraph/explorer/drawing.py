@@ -19,6 +19,7 @@ import importlib.util
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Collection, Mapping
 from functools import cache
 from pathlib import Path
@@ -26,7 +27,8 @@ from typing import Any
 
 import networkx as nx
 
-from civicgraph.graph.layout import focus_subgraph, layout
+from civicgraph.explorer.page import PAGE, SCRIPT, TOOLTIP_STYLE
+from civicgraph.graph.layout import focus_subgraph, kept_layout
 from civicgraph.model.ontology import Model
 
 # One colour per family of types (the top civ class an entity's type descends from).
@@ -43,83 +45,22 @@ FAMILY_COLOURS = {
     "Concept": "#ff9da7",
 }
 OTHER_COLOUR = "#cccccc"
+# One colour per relation drawn, the most frequent first (darker than the entities' colours,
+# so a line is told from a dot); the rest share a grey, and links shown only to join a
+# focus to the relation asked about are paler still.
+RELATION_COLOURS = (
+    *("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e"),
+    *("#b8860b", "#a6761d", "#1f78b4", "#b2182b", "#17becf"),
+)
+OTHER_RELATIONS = "#9a9a9a"
+CONTEXT_COLOUR = "#d4d4d4"
 PHYSICS_UNTIL = 300  # nodes; past this the browser only draws the precomputed layout
-LABELLED_EDGES_UNTIL = 60  # edge labels only where they stay readable
+SMALL = 40  # nodes; a drawing this small offers every name, where it fits
+LABELLED_EDGES_UNTIL = 30  # edge labels only where they stay readable
 # vis-network as pyvis ships it (the explorer serves the same file from app/static/).
 VIS_VERSION = "9.1.2"
 VIS_SCRIPT = Path("templates", "lib", f"vis-{VIS_VERSION}", "vis-network.min.js")
 HEIGHT = re.compile(r"\d+(?:\.\d+)?(?:px|%|vh|em)")
-# vis-network's own stylesheet is 220 kB, mostly images for editing tools the page does not
-# show; the tooltip is the only part it needs.
-TOOLTIP_STYLE = (
-    "<style>.vis-tooltip{position:absolute;visibility:hidden;padding:5px 8px;"
-    "white-space:nowrap;font-family:sans-serif;font-size:13px;color:#222;"
-    "background:#f8f8f4;border:1px solid #999;border-radius:4px;"
-    "box-shadow:2px 2px 8px rgba(0,0,0,.2);pointer-events:none;z-index:5}</style>"
-)
-# The page pyvis would write for this use, less what it does not need (Bootstrap from a
-# CDN, its select and filter menus, its loading bar): the drawing must work offline.
-PAGE = """<html>
-<head>
-<meta charset="utf-8">
-%(library)s
-<style>#mynetwork{width:100%%;height:%(height)s;border:1px solid lightgray;position:relative;
-float:left;background-color:#ffffff}</style>
-%(tooltip)s
-</head>
-<body>
-<div class="card" style="width: 100%%"><div id="mynetwork" class="card-body"></div></div>
-<script type="text/javascript">
-var nodes = new vis.DataSet(%(nodes)s);
-var edges = new vis.DataSet(%(edges)s);
-var network = new vis.Network(
-  document.getElementById("mynetwork"), {nodes: nodes, edges: edges}, %(options)s);
-</script>
-%(script)s</body>
-</html>
-"""
-# Runs once the network exists: tooltips as text, and a click on a node opens its profile
-# in the top window (the iframe's sandbox forbids navigating the top directly, but a link
-# clicked in the parent document may; a new tab is the fallback).
-SCRIPT = """<script type="text/javascript">
-(function () {
-  var profile = %(profile)s;
-  function tip(text) {
-    var box = document.createElement("div");
-    box.style.whiteSpace = "pre-line";
-    box.style.maxWidth = "360px";
-    box.textContent = text;
-    return box;
-  }
-  [nodes, edges].forEach(function (set) {
-    set.update(set.get().filter(function (item) { return item.tip; })
-      .map(function (item) { return {id: item.id, title: tip(item.tip)}; }));
-  });
-  // zoomed out, only the names of the larger entities are drawn; zooming in shows the rest
-  network.setOptions({nodes: {scaling: {label: {drawThreshold: 9}}}});
-  // fit the drawing, leaving room for the labels at its edges
-  network.fit();
-  network.moveTo({scale: Math.min(network.getScale() * 0.9, 1.0)});
-  document.body.dataset.ready = "true";
-  if (!profile) { return; }
-  network.on("click", function (params) {
-    if (params.nodes.length !== 1) { return; }
-    var target = window.parent;
-    var url = target.location.pathname.replace(/[^\\/]*$/, "") + profile +
-      "?entity=" + encodeURIComponent(params.nodes[0]);
-    try {
-      var link = target.document.createElement("a");
-      link.href = url;
-      target.document.body.appendChild(link);
-      link.click();
-      link.remove();
-    } catch (error) {
-      window.open(url, "_blank");
-    }
-  });
-})();
-</script>
-"""
 
 
 def family(model: Model, types: list[str]) -> str:
@@ -162,6 +103,47 @@ def _script_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def named_nodes(sizes: Mapping[str, float]) -> set[str]:
+    """Choose the entities whose names the page may draw unasked: all in a small drawing,
+    else the largest quarter (at least 10); the page draws each only where it fits, the
+    rest on hover or selection."""
+    ranked = sorted(sizes, key=lambda n: (-sizes[n], n))
+    return set(ranked if len(ranked) <= SMALL else ranked[: max(10, len(ranked) // 4)])
+
+
+def relation_colours(counts: Mapping[str, int]) -> dict[str, str]:
+    """Colour the relations drawn, the most frequent first; past the palette, grey."""
+    ranked = sorted(counts, key=lambda r: (-counts[r], r))
+    return {
+        name: RELATION_COLOURS[i] if i < len(RELATION_COLOURS) else OTHER_RELATIONS
+        for i, name in enumerate(ranked)
+    }
+
+
+def _edge_key(name: str, colour: str) -> dict[str, Any]:
+    return {"kind": "edge", "name": name, "colour": colour}
+
+
+def _legend(
+    families: Collection[str], colours: Mapping[str, str], counts: Mapping[str, int], context: int
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [
+        {"kind": "node", "name": name, "colour": colour}
+        for name, colour in [*FAMILY_COLOURS.items(), ("Other", OTHER_COLOUR)]
+        if name in families
+    ]
+    others = sum(counts[r] for r, c in colours.items() if c == OTHER_RELATIONS)
+    for relation in sorted(counts, key=lambda r: (-counts[r], r)):
+        if colours[relation] != OTHER_RELATIONS:
+            rows.append(_edge_key(f"{relation} ({counts[relation]})", colours[relation]))
+    if others:
+        rows.append(_edge_key(f"other relations ({others})", OTHER_RELATIONS))
+    if context:
+        rows.append(_edge_key(f"linking the focus ({context})", CONTEXT_COLOUR))
+    rows.append({**_edge_key("dashed: alleged or disputed", "#777777"), "dashed": True})
+    return rows
+
+
 def network_html(
     graph: nx.MultiDiGraph[str],
     model: Model,
@@ -176,6 +158,7 @@ def network_html(
     physics: bool = False,
     height: str = "620px",
     library_url: str | None = None,
+    kept_in: Path | None = None,
 ) -> str:
     """Return an HTML page drawing part of the graph with vis-network.
 
@@ -183,15 +166,19 @@ def network_html(
     them); `scores` size the nodes (else degree); `profile_page` is the page a click on a
     node opens with `?entity=<id>`. The page is self-contained (vis-network inlined, 470 kB)
     unless `library_url` names where the browser can fetch vis-network instead, once, for
-    every drawing.
+    every drawing. Edges are coloured by relation, with a legend below the drawing; an edge
+    marked `context` (see `graph.layout.relation_view`) is drawn pale. Without `positions`
+    the layout is computed, and kept in `kept_in` (a build's directory) when given.
     """
     if not HEIGHT.fullmatch(height):
         raise ValueError(f"not a CSS height: {height!r}")
     keep = set(nodes) if nodes is not None else focus_subgraph(graph, max_nodes, focus)
     shown = graph.subgraph(keep)
     if positions is None or not keep <= set(positions):
-        positions = layout(nx.Graph(shown.to_undirected()))
+        positions = kept_layout(nx.Graph(shown.to_undirected()), kept_in)
     sizes = _sizes(shown, scores)
+    named = named_nodes(sizes)
+    families: set[str] = set()
     drawn_nodes: list[dict[str, Any]] = []
     for node in sorted(shown.nodes):
         data: dict[str, Any] = shown.nodes[node]
@@ -201,35 +188,46 @@ def network_html(
             measure = f"{score_name} {scores.get(node, 0.0):.4g}"
         else:
             measure = f"{graph.degree(node)} relationships"
+        families.add(family(model, types))
         drawn_nodes.append(
             {
                 "id": node,
-                "label": data["label"],
+                "name": data["label"],
+                # only the largest carry a label: the page draws it where it fits
+                **({"label": data["label"]} if node in named else {}),
                 "tip": f"{data['label']}\n{', '.join(types)}\n{measure}",
                 "color": FAMILY_COLOURS.get(family(model, types), OTHER_COLOUR),
                 "shape": "dot",
                 "size": sizes[node],
-                "font": {"size": round(12 + sizes[node] / 2)},  # bigger entities, bigger names
+                "font": {"size": 14},  # the page sets it to read the same at every zoom
                 "x": x,
                 "y": y,
                 "borderWidth": 4 if node == focus else 1,
             }
         )
-    labelled = shown.number_of_edges() <= LABELLED_EDGES_UNTIL
+    edge_list = list(shown.edges(data=True))
+    counts = Counter(edge["predicate"] for _, _, edge in edge_list if not edge.get("context"))
+    colours = relation_colours(counts)
+    labelled = len(edge_list) <= LABELLED_EDGES_UNTIL
     parallel: dict[frozenset[str], int] = {}
     drawn_edges: list[dict[str, Any]] = []
-    for source, target, edge in shown.edges(data=True):
+    for index, (source, target, edge) in enumerate(edge_list):
         # bend each further relationship between the same two entities a little more
         pair = frozenset((source, target))
         parallel[pair] = parallel.get(pair, -1) + 1
         bend = {"type": "curvedCW", "roundness": 0.2 * parallel[pair]}
         when = "–".join(str(edge[k]) for k in ("start", "end") if edge.get(k))
+        context = bool(edge.get("context"))
         drawn_edges.append(
             {
+                "id": index,
                 "from": source,
                 "to": target,
+                "relation": edge["predicate"],
                 "tip": f"{edge['predicate']} ({edge['status']})" + (f" {when}" if when else ""),
                 "arrows": "to",
+                "color": CONTEXT_COLOUR if context else colours[edge["predicate"]],
+                "width": 1 if context else 2,
                 "dashes": edge["status"] not in ("reported", "confirmed"),
                 "smooth": bend if parallel[pair] else False,
                 **({"label": edge["predicate"]} if labelled else {}),
@@ -238,13 +236,22 @@ def network_html(
     moving = physics and shown.number_of_nodes() <= PHYSICS_UNTIL
     options = {
         "physics": {"enabled": moving, "stabilization": {"enabled": True, "fit": True}},
-        "edges": {"color": {"inherit": True}, "smooth": {"enabled": True, "type": "dynamic"}},
-        "interaction": {"dragNodes": True, "hideEdgesOnDrag": False, "hideNodesOnDrag": False},
+        "nodes": {"font": {"face": "arial", "strokeWidth": 3, "strokeColor": "#ffffff"}},
+        "edges": {
+            "smooth": {"enabled": True, "type": "dynamic"},
+            "font": {"size": 11, "strokeWidth": 3, "color": "#444"},
+        },
+        "interaction": {
+            **{"dragNodes": True, "hideEdgesOnDrag": False, "hideNodesOnDrag": False},
+            **{"hover": True, "tooltipDelay": 200},
+        },
     }
     if library_url is None:
         library = _inline_library()
     else:
         library = f'<script src="{html.escape(library_url)}"></script>'
+    context_links = sum(1 for _, _, edge in edge_list if edge.get("context"))
+    legend = _legend(families, colours, counts, context_links)
     return PAGE % {
         "library": library,
         "height": height,
@@ -252,5 +259,5 @@ def network_html(
         "nodes": _script_json(drawn_nodes),
         "edges": _script_json(drawn_edges),
         "options": _script_json(options),
-        "script": SCRIPT % {"profile": _script_json(profile_page)},
+        "script": SCRIPT % {"profile": _script_json(profile_page), "legend": _script_json(legend)},
     }

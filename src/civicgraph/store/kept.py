@@ -1,4 +1,5 @@
-"""The files kept beside a build: the projection, the name index and the citations.
+"""The files kept beside a build: the projection, the name index, the citations and the
+layouts of the drawings made of it (`layouts/`, one file per drawing).
 
 Reading them back from the store means decoding every IRI of every relationship, a random
 lookup in Oxigraph's string table each (about 25 µs at 100k entities, 90 s for the
@@ -214,3 +215,30 @@ def read_citations(
     except (OSError, ValueError, TypeError):
         return None
     return found, descriptions
+
+
+def positions_file(build_dir: Path, key: str) -> Path:
+    """Name the file keeping one drawing's layout beside a build (`key` names the drawing
+    and the layout code, see `graph.layout.layout_key`)."""
+    return build_dir / "layouts" / f"{key}.json"
+
+
+def read_positions(build_dir: Path, key: str) -> dict[str, tuple[float, float]] | None:
+    """Return a kept layout, entity -> (x, y); None when none is kept (or it is unreadable)."""
+    try:
+        text = positions_file(build_dir, key).read_text(encoding="utf-8")
+        rows = json.loads(text)["positions"]
+        return {str(node): (float(x), float(y)) for node, x, y in rows}
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def write_positions(build_dir: Path, key: str, positions: dict[str, tuple[float, float]]) -> None:
+    """Keep a layout beside the build (nothing where the build is read-only)."""
+    path = positions_file(build_dir, key)
+    try:
+        path.parent.mkdir(exist_ok=True)
+    except OSError:
+        return
+    rows = [[node, round(x, 1), round(y, 1)] for node, (x, y) in sorted(positions.items())]
+    write_json(path, {"positions": rows})
