@@ -142,12 +142,15 @@ def view_for(version: str, keep: Keep) -> Any:
 
 
 @shared(max_entries=64)
-def scores_for(version: str, keep: Keep, metric: str) -> dict[str, float]:
-    """Score every entity of a filtered graph by a centrality metric."""
+def scores_for(version: str, keep: Keep, metric: str, context: bool = False) -> dict[str, float]:
+    """Score every entity of a filtered graph by a centrality metric (the actor layer's
+    entities unless `context`)."""
     graph = open_graph(version)
     count = graph.projection.number_of_nodes()
     sample = 300 if metric == "betweenness" and count > BIG else None
-    ranked = graph.centrality(metric, top=count, sample=sample, keep=keep.apply(graph))
+    ranked = graph.centrality(
+        metric, top=count, sample=sample, keep=keep.apply(graph), include_context=context
+    )
     return {row["id"]: row["score"] for row in ranked["results"]}
 
 
@@ -188,19 +191,22 @@ def network_drawing(
     expanded: tuple[str, ...] = (),
     movements: tuple[str, ...] = (),
     physics: bool = False,
+    context: bool = False,
 ) -> tuple[str, tuple[str, ...], int]:
     """Return the page drawing the chosen part of the graph, what it shows, and of how many
-    entities (the defaults are the Network page's first view)."""
-    views = view_for(version, keep)
+    entities (the defaults are the Network page's first view). Actors and what they act on
+    are drawn unless `context` (or a focus that is itself a place, work or concept)."""
+    context = context or (focus is not None and focus in open_graph(version).views.contextual)
+    views = view_for(version, keep).layered(context)
     shown_graph = views.graph
     if movements:
         around = {n for m in movements for n in neighbourhood(shown_graph, m, 1)}
         shown_graph = shown_graph.subgraph(around)
     if keep.relations:  # only who takes part in the relations asked about (and the way there)
-        whole = view_for(version, keep._replace(relations=())).graph
+        whole = view_for(version, keep._replace(relations=())).layered(context).graph
         shown_graph = relation_view(whole, shown_graph, focus)
         depth = max(depth, shown_graph.number_of_nodes())  # all of it around a focus
-    scores = scores_for(version, keep, metric)
+    scores = scores_for(version, keep, metric, context)
     if focus is not None and focus not in shown_graph:
         focus = None
     nodes = pick_nodes(

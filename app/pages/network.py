@@ -63,6 +63,12 @@ def sidebar(options: dict[str, Any]) -> dict[str, Any]:
                 list(options["movements"]),
                 format_func=options["movements"].__getitem__,
             )
+            context = st.checkbox(
+                "Include places, works and concepts",
+                help="Drawn are actors and what they act on (people, organizations, movements, "
+                "programs, reforms, events); places, publications, datasets and concepts only "
+                "when ticked, or when one of them is the focus.",
+            )
             between = None
             if options["years"] and options["years"][0] < options["years"][1]:
                 first, last = options["years"]
@@ -76,6 +82,7 @@ def sidebar(options: dict[str, Any]) -> dict[str, Any]:
         "physics": physics,
         "keep": Keep(tuple(types), tuple(relations), tuple(statuses), between),
         "movements": tuple(movements),
+        "context": context,
     }
 
 
@@ -101,6 +108,7 @@ def main() -> None:
                 tuple(expanded),
                 wanted["movements"],
                 wanted["physics"],
+                wanted["context"],
             )
     except CivicGraphError as exc:
         show_error(exc)

@@ -505,3 +505,20 @@ def test_network_most_central_instead_wins_over_the_search_text(
     at.query_params["focus"] = "usaid"  # a permalink or Back: the URL wins again
     at.run()
     assert "around **USAID**" in at.markdown[0].value
+
+
+def test_network_draws_actors_unless_context_is_included(
+    chapter_store: Path, open_page: OpenPage, chapter: CivicGraph
+) -> None:
+    actors = len(chapter.names.entities) - len(chapter.views.contextual)
+    at = open_page(chapter_store, "network")
+    assert f"of {actors} entities" in shown(at)
+    context = next(
+        c for c in at.sidebar.checkbox if c.label == "Include places, works and concepts"
+    )
+    context.check().run()
+    assert not at.exception
+    assert f"of {len(chapter.names.entities)} entities" in shown(at)
+    # a place as the focus is drawn with its context, without ticking the box
+    at = open_page(chapter_store, "network", focus="ciudad-juarez")
+    assert "around **Ciudad Juárez**" in "\n".join(m.value for m in at.markdown)
