@@ -29,6 +29,8 @@ PAGES = [
     ("influence", "influence", None),
     ("statistics", "statistics", None),
     ("queries", "queries", "run"),
+    ("sources", "sources?doc=building-resilient-communities-intro.txt&at=45341", None),
+    ("timeline", "timeline?entity=felipe-calderon", None),
     ("about", "about", None),
 ]
 
