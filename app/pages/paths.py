@@ -131,32 +131,70 @@ def show_paths(found: dict[str, Any]) -> None:
     )
 
 
+def url_int(name: str, default: int, low: int, high: int) -> int:
+    """Read a whole number from the URL, within bounds (the default when absent or wrong)."""
+    text = st.query_params.get(name, "")
+    return min(max(int(text), low), high) if text.isdigit() else default
+
+
+def url_flag(name: str) -> bool:
+    return st.query_params.get(name) == "1"
+
+
+def to_url(name: str, value: object, default: object) -> None:
+    """Keep an option in the URL (so a trace is a permalink), leaving defaults out."""
+    if value == default:
+        st.query_params.pop(name, None)
+    else:
+        st.query_params[name] = "1" if value is True else str(value)
+
+
 def options_panel() -> dict[str, Any]:
+    """The trace's options, read from the URL and written back to it."""
     with st.sidebar:
         st.markdown("**Options**")
-        return {
-            "k": st.slider("Paths (K)", 1, 10, 3),
-            "max_hops": st.slider("Max hops", 1, 8, 6),
+        chosen = {
+            "k": st.slider("Paths (K)", 1, 10, url_int("k", 3, 1, 10)),
+            "max_hops": st.slider("Max hops", 1, 8, url_int("hops", 6, 1, 8)),
             "time_consistent": st.checkbox(
-                "Time-consistent", help="Each hop still holds when the next one starts."
+                "Time-consistent",
+                url_flag("time"),
+                help="Each hop still holds when the next one starts.",
             ),
-            "confirmed": st.checkbox("Confirmed relationships only"),
+            "confirmed": st.checkbox("Confirmed relationships only", url_flag("confirmed")),
             "through_context": st.checkbox(
                 "Through places, works and concepts",
+                url_flag("context"),
                 help="By default a path does not step through a place, publication or concept.",
             ),
         }
+    for name, key, default in (
+        ("k", "k", 3),
+        ("hops", "max_hops", 6),
+        ("time", "time_consistent", False),
+        ("confirmed", "confirmed", False),
+        ("context", "through_context", False),
+    ):
+        to_url(name, chosen[key], default)
+    return chosen
 
 
 def choose_ends() -> tuple[str | None, str | None, str | None]:
-    """Return the source, and either a target entity or a target type."""
+    """Return the source, and either a target entity or a target type (from the URL: `to`
+    for an entity, else `type`, Reform by default)."""
     with st.sidebar:
         source = pick_entity(graph, version, "From", key="path-from", param="from")
-        mode = st.radio("To", [ANY, "An entity"], horizontal=True)
+        modes = [ANY, "An entity"]
+        mode = st.radio("To", modes, index=1 if "to" in st.query_params else 0, horizontal=True)
         if mode == ANY:
+            st.query_params.pop("to", None)
             types = sorted(graph.model.classes)
-            default = types.index("Reform") if "Reform" in types else 0
-            return source, None, st.selectbox("Type", types, index=default)
+            wanted = st.query_params.get("type", "Reform")
+            default = types.index(wanted) if wanted in types else types.index("Reform")
+            type_ = st.selectbox("Type", types, index=default)
+            to_url("type", type_, "Reform")
+            return source, None, type_
+        st.query_params.pop("type", None)
         return source, pick_entity(graph, version, "To", key="path-to", param="to"), None
 
 

@@ -522,3 +522,17 @@ def test_network_draws_actors_unless_context_is_included(
     # a place as the focus is drawn with its context, without ticking the box
     at = open_page(chapter_store, "network", focus="ciudad-juarez")
     assert "around **Ciudad Juárez**" in "\n".join(m.value for m in at.markdown)
+
+
+def test_a_path_trace_is_a_permalink(chapter_store: Path, open_page: OpenPage) -> None:
+    at = open_page(
+        chapter_store, "paths", **{"from": "javier-sicilia", "to": "judicial-reform", "k": "2"}
+    )
+    assert [s.value for s in at.sidebar.slider][:2] == [2, 6]
+    text = shown(at)
+    assert "Path 2" in text and "Path 3" not in text
+    assert at.query_params["to"] == "judicial-reform" and at.query_params["k"] == "2"
+    at.sidebar.slider[1].set_value(4).run()  # max hops: into the URL
+    assert at.query_params["hops"] == "4"
+    at = open_page(chapter_store, "paths", **{"from": "javier-sicilia", "type": "Legislation"})
+    assert "Legislation" in [s.value for s in at.sidebar.selectbox]
