@@ -33,12 +33,14 @@ graph, version = current()
 
 @st.cache_data(show_spinner="Drawing the neighbourhood…", max_entries=64)
 def ego_network(version: str, entity_id: str) -> str:
-    """Draw an entity and its direct neighbours (the best connected, if there are many)."""
+    """Draw an entity and its direct neighbours (the best connected, if there are many):
+    actors and what they act on, with places, works and concepts only around one of them."""
     opened = open_graph(version)
-    degrees = {n: float(d) for n, d in opened.projection.degree()}
-    nodes = pick_nodes(opened.projection, degrees, top=60, focus=entity_id)
+    views = opened.views.layered(entity_id in opened.views.contextual)
+    degrees = {n: float(d) for n, d in views.graph.degree()}
+    nodes = pick_nodes(views.graph, degrees, top=60, focus=entity_id)
     return network_html(
-        opened.projection,
+        views.graph,
         opened.model,
         nodes=nodes,
         focus=entity_id,

@@ -183,3 +183,15 @@ def overlapping(boxes: list[list[Any]]) -> list[tuple[str, str]]:
         for b in boxes[i + 1 :]
         if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
     ]
+
+
+def test_profile_neighbourhoods_draw_actors_unless_the_entity_is_context(
+    chapter_store: Path, open_page: OpenPage
+) -> None:
+    profile = open_page(chapter_store, "profile", entity="merida-initiative")
+    (frame, *_) = [node.proto.srcdoc for node in profile.main if node.type == "iframe"]
+    assert '"merida-pillar-iv"' in frame  # an actor-layer neighbour
+    assert '"gao-2010-merida-report"' not in frame  # a report about it: context
+    place = open_page(chapter_store, "profile", entity="mexico")
+    (frame, *_) = [node.proto.srcdoc for node in place.main if node.type == "iframe"]
+    assert '"mexico"' in frame
