@@ -140,6 +140,23 @@ def _synthetic_store(entities: int, work: Path) -> Path:
     return store
 
 
+def store_to_bench(options: argparse.Namespace, work: Path) -> Path:
+    """The store `--store` names, a synthetic one of `--entities`, or the chapter built
+    under `work` (its progress on stderr, so stdout stays the JSON result)."""
+    if options.entities:
+        return _synthetic_store(options.entities, work)
+    if options.store:
+        return Path(options.store)
+    store = work / "store"
+    subprocess.run(
+        [sys.executable, "-m", "civicgraph.cli.app", "build", "--store", str(store)],
+        cwd=REPO,
+        check=True,
+        stdout=sys.stderr,
+    )
+    return store
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, help="a built store [default: the chapter's]")
@@ -147,17 +164,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
-        if options.entities:
-            store = _synthetic_store(options.entities, Path(work))
-        elif options.store:
-            store = options.store
-        else:
-            store = Path(work) / "store"
-            subprocess.run(
-                [sys.executable, "-m", "civicgraph.cli.app", "build", "--store", str(store)],
-                cwd=REPO,
-                check=True,
-            )
+        store = store_to_bench(options, Path(work))
         print(json.dumps(bench_first_paint(store, options.runs), indent=2))
 
 

@@ -20,14 +20,12 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.bench_explorer import DRAWN, _synthetic_store, serve_explorer
+from bench.bench_explorer import DRAWN, serve_explorer, store_to_bench
 from bench.chromium import ARGS, CHROMIUM
 
 REPO = Path(__file__).resolve().parent.parent
@@ -119,18 +117,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
-        if options.entities:
-            store = _synthetic_store(options.entities, Path(work))
-        elif options.store:
-            store = options.store
-        else:
-            store = Path(work) / "store"
-            subprocess.run(
-                [sys.executable, "-m", "civicgraph.cli.app", "build", "--store", str(store)],
-                cwd=REPO,
-                check=True,
-            )
-        print(json.dumps(bench_pages(store, options.runs), indent=2))
+        print(json.dumps(bench_pages(store_to_bench(options, Path(work)), options.runs), indent=2))
 
 
 if __name__ == "__main__":
