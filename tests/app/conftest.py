@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page, sync_playwright
 from streamlit.testing.v1 import AppTest
 
+from bench.chromium import ARGS, CHROMIUM
 from civicgraph.config import REPO_DIR
 
 APP = REPO_DIR / "app" / "Home.py"
@@ -143,3 +145,23 @@ def explorer() -> Iterator[Callable[[Path], Explorer]]:
     for server in started:
         if server.process.poll() is None:
             server.stop()
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors: list[str] = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        yield tab
+        browser.close()
+        assert not errors, errors  # no script error in the page or its frames
+
+
+def settle(page: Page) -> None:
+    """Wait until the app has finished running its script, then check it raised nothing."""
+    time.sleep(0.4)  # a widget change starts a rerun a moment later
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
+    exceptions = page.locator("[data-testid=stException]")
+    assert exceptions.count() == 0, exceptions.first.inner_text()

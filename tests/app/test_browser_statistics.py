@@ -4,15 +4,14 @@ Screenshots of each dataset go under the test's tmp dir."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
-from bench.chromium import ARGS, CHROMIUM
-from tests.app.conftest import Explorer
+from bench.chromium import CHROMIUM
+from tests.app.conftest import Explorer, settle
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,25 +19,6 @@ pytestmark = [
         not Path(CHROMIUM).exists(), reason=f"needs Debian's chromium at {CHROMIUM}"
     ),
 ]
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-        errors: list[str] = []
-        tab.on("pageerror", lambda error: errors.append(str(error)))
-        yield tab
-        browser.close()
-        assert not errors, errors
-
-
-def settle(page: Page) -> None:
-    time.sleep(0.4)  # a widget change starts a rerun a moment later
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
-    exceptions = page.locator("[data-testid=stException]")
-    assert exceptions.count() == 0, exceptions.first.inner_text()
 
 
 def choose(page: Page, dataset: str) -> None:
