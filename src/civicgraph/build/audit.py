@@ -31,7 +31,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from civicgraph.build.claims import ClaimFinding, check_claims, quote_names
+from civicgraph.build.claims import ClaimFinding, check_claims, line_of, quote_names
 from civicgraph.build.ingest import read_records
 from civicgraph.build.records import EntityRecord, Records, normalise_name
 from civicgraph.build.sources import QuoteFinder, SourceDocument, load_sources
@@ -345,16 +345,9 @@ def _supporting(entity: EntityRecord) -> set[tuple[str, int]]:
     context = {
         (c.where.document.path, c.where.start)
         for c in entity.citations
-        if _region(_line_at(c.where.document.text, c.where.start)) in ("table", "caption")
-        and not quote_names(entity, c.quote)
+        if _region(line_of(c)) in ("table", "caption") and not quote_names(entity, c.quote)
     }
     return (spans - context) or spans
-
-
-def _line_at(text: str, offset: int) -> str:
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    return text[start : end if end >= 0 else len(text)]
 
 
 def audit(data_dir: Path, ontology_dir: Path) -> AuditReport:

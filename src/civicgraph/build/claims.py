@@ -91,7 +91,7 @@ def quote_names(entity: EntityRecord, quote: str) -> bool:
     return _named(entity, [_words(quote)])
 
 
-def _line_of(citation: Citation) -> str:
+def line_of(citation: Citation) -> str:
     """The whole source line a citation stands on."""
     text = citation.where.document.text
     start = text.rfind("\n", 0, citation.where.start) + 1
@@ -100,7 +100,7 @@ def _line_of(citation: Citation) -> str:
 
 
 def _table_cell(citation: Citation) -> bool:
-    line = _line_of(citation)
+    line = line_of(citation)
     return "\t" in line and "\t" not in citation.quote
 
 
