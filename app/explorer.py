@@ -411,19 +411,6 @@ def cite(sources: list[dict[str, Any]]) -> None:
         )
 
 
-def when(item: dict[str, Any]) -> str:
-    """Write a relationship's dates as `start–end`, or '' when it has none; a period the
-    text places it in (date basis `within`) reads "within start–end"."""
-    start, end = item.get("start"), item.get("end")
-    if item.get("date_basis") == "within" and (start or end):
-        return f"within {start}–{end}" if start and end else f"in {start or end}"
-    if start and end:
-        return f"{start}–{end}"
-    if start:
-        return f"from {start}"
-    return f"until {end}" if end else ""
-
-
 def qualifiers(item: dict[str, Any]) -> str:
     """Write what a relationship was about and whether it has been read a second time, as
     Markdown to append to its line ('' when it is checked and about nothing in particular)."""

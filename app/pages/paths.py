@@ -18,12 +18,12 @@ from explorer import (
     profile_link,
     qualifiers,
     show_error,
-    when,
 )
 
 from civicgraph.errors import CivicGraphError
 from civicgraph.explorer.drawing import network_html
 from civicgraph.graph.layout import path_positions
+from civicgraph.model.text import when
 
 graph, version = current()
 ANY = "Any entity of a type"

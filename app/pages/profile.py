@@ -22,11 +22,11 @@ from explorer import (
     qualifiers,
     say_unknown,
     scores_for,
-    when,
 )
 
 from civicgraph.explorer.drawing import network_html
 from civicgraph.graph.layout import pick_nodes
+from civicgraph.model.text import when
 
 graph, version = current()
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
-from explorer import PAGES, current, md, profile_link, quote_block, show_error, when
+from explorer import PAGES, current, md, profile_link, quote_block, show_error
 from highlight import KIND_COLOURS, KIND_NAMES, show_text
 
 from civicgraph.errors import CivicGraphError
+from civicgraph.model.text import when
 
 graph, version = current()  # shared by every session: it reads each document's spans once
 

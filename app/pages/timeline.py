@@ -20,10 +20,10 @@ from explorer import (
     network_choices,
     profile_link,
     show_error,
-    when,
 )
 
 from civicgraph.errors import CivicGraphError
+from civicgraph.model.text import when
 
 graph, version = current()
 ALL = ""

@@ -12,6 +12,7 @@ import typer
 
 from civicgraph.config import Settings
 from civicgraph.errors import CivicGraphError, DataError, NotFoundError
+from civicgraph.model.text import when
 
 if TYPE_CHECKING:
     from civicgraph.api import CivicGraph
@@ -72,11 +73,6 @@ def quote_lines(sources: list[dict[str, Any]], indent: str) -> list[str]:
 
 
 def when_text(item: dict[str, Any]) -> str:
-    start, end = item.get("start"), item.get("end")
-    if item.get("date_basis") == "within" and (start or end):
-        return f" [within {start}–{end}]" if start and end else f" [in {start or end}]"
-    if start and end:
-        return f" [{start}–{end}]"
-    if start:
-        return f" [from {start}]"
-    return f" [until {end}]" if end else ""
+    """A relationship's dates in brackets after its line ('' when it has none)."""
+    dates = when(item)
+    return f" [{dates}]" if dates else ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 # CommonMark: a backslash before ASCII punctuation escapes it
 MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -42,3 +43,17 @@ def printed_at(value: int | float | Decimal, printed: str | None, quote: str) ->
         if found:
             return min(found)
     return None
+
+
+def when(item: dict[str, Any]) -> str:
+    """Write a relationship's dates short, as lists and pages show them: `start–end`,
+    `from start`, `until end`, a period the text places it in (date basis `within`) as
+    "within start–end" or "in year"; '' when it has none."""
+    start, end = item.get("start"), item.get("end")
+    if item.get("date_basis") == "within" and (start or end):
+        return f"within {start}–{end}" if start and end else f"in {start or end}"
+    if start and end:
+        return f"{start}–{end}"
+    if start:
+        return f"from {start}"
+    return f"until {end}" if end else ""
