@@ -140,6 +140,8 @@ class ExportFormat(StrEnum):
     graphml = "graphml"
     gexf = "gexf"
     jsonl = "jsonl"
+    ftm = "ftm"
+    ftm_statements = "ftm-statements"
 
 
 def export(
@@ -149,7 +151,8 @@ def export(
     ] = None,
     store: StoreOpt = None,
 ) -> None:
-    """Export the whole graph (RDF formats, GraphML/GEXF projection, or JSON lines of profiles)."""
+    """Export the whole graph (RDF formats, GraphML/GEXF projection, JSON lines of profiles,
+    or FollowTheMoney: `ftm` entity lines, `ftm-statements` the library's statement CSV)."""
     with reported_errors():
         graph = open_graph(store)
         if output is None:

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 
 from civicgraph.errors import UsageError
 from civicgraph.graph.entities import profile
+from civicgraph.graph.ftm import write_ftm, write_ftm_statements
 from civicgraph.store.sparql import PREFIXES
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ RDF_FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 GRAPH_FORMATS = ("graphml", "gexf")
-FORMATS = (*RDF_FORMATS, *GRAPH_FORMATS, "jsonl")
+FORMATS = (*RDF_FORMATS, *GRAPH_FORMATS, "jsonl", "ftm", "ftm-statements")
 
 
 def export(graph: LoadedGraph, fmt: str, sink: IO[bytes]) -> None:
@@ -48,6 +49,10 @@ def export(graph: LoadedGraph, fmt: str, sink: IO[bytes]) -> None:
                 profile(graph.build.store, graph.names, slug), ensure_ascii=False, sort_keys=False
             )
             sink.write(line.encode("utf-8") + b"\n")
+    elif fmt == "ftm":
+        write_ftm(graph, sink)
+    elif fmt == "ftm-statements":
+        write_ftm_statements(graph, sink, origin=graph.build.directory.name)
     else:
         raise UsageError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
 
