@@ -434,3 +434,9 @@ class CivicGraph:
         from civicgraph.graph.export import export
 
         export(self.loaded, fmt, sink)
+
+    def export_neo4j_csv(self, directory: Path) -> list[Path]:
+        """Write the Bolt projection as `neo4j-admin database import` files into `directory`."""
+        from civicgraph.serve.bolt.admin_csv import write_neo4j_csv
+
+        return write_neo4j_csv(self.loaded, directory)

@@ -142,18 +142,30 @@ class ExportFormat(StrEnum):
     jsonl = "jsonl"
     ftm = "ftm"
     ftm_statements = "ftm-statements"
+    neo4j_csv = "neo4j-csv"
 
 
 def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", help="Output format.")],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="File [default: stdout].")
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="File [default: stdout]; for neo4j-csv a new or empty directory."
+        ),
     ] = None,
     store: StoreOpt = None,
 ) -> None:
     """Export the whole graph (RDF formats, GraphML/GEXF projection, JSON lines of profiles,
-    or FollowTheMoney: `ftm` entity lines, `ftm-statements` the library's statement CSV)."""
+    or FollowTheMoney: `ftm` entity lines, `ftm-statements` the library's statement CSV;
+    `neo4j-csv` writes a directory of files for `neo4j-admin database import full`, with its
+    import.sh)."""
     with reported_errors():
+        if fmt is ExportFormat.neo4j_csv:
+            if output is None:
+                raise UsageError("--format neo4j-csv writes a directory: give -o DIR")
+            files = open_graph(store).export_neo4j_csv(output)
+            typer.echo(f"wrote {len(files)} files to {output} (run {output}/import.sh)", err=True)
+            return
         graph = open_graph(store)
         if output is None:
             graph.export(fmt.value, sys.stdout.buffer)
