@@ -63,12 +63,26 @@ def _codepoint(match: re.Match[str]) -> str:
     return chr(code) if code <= 0x10FFFF else match.group(0)
 
 
+def _tokens(text: str) -> list[str]:
+    # SPARQL lets `\u0053ERVICE` stand for SERVICE anywhere: undo such escapes first
+    unescaped = _CODEPOINT.sub(_codepoint, text)
+    return [t for t in _TOKEN.findall(unescaped) if not t.startswith("#")]
+
+
+def has_dataset_clause(text: str) -> bool:
+    """Tell whether a query names its dataset (`FROM` or `FROM NAMED`).
+
+    In SPARQL 1.1 the keyword FROM appears only in a query's dataset clauses, so a FROM
+    token outside strings, IRIs, comments and names is one. (pyoxigraph applies the
+    clauses itself, but offers no parse tree to ask whether there are any.)
+    """
+    return any(token.upper() == "FROM" for token in _tokens(text))
+
+
 def services_in(text: str) -> list[str | None]:
     """Return the endpoint of every `SERVICE` clause of a query: its IRI, or None where it
     is named by a variable or a prefixed name (which this check does not resolve)."""
-    # SPARQL lets `\u0053ERVICE` stand for SERVICE anywhere: undo such escapes first
-    unescaped = _CODEPOINT.sub(_codepoint, text)
-    tokens = [t for t in _TOKEN.findall(unescaped) if not t.startswith("#")]
+    tokens = _tokens(text)
     found: list[str | None] = []
     for index, token in enumerate(tokens):
         if token.upper() != "SERVICE":
