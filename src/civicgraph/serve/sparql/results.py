@@ -60,6 +60,7 @@ GRAPH_NAMES = {
     "n-triples": "nt",
     "text/plain": "nt",
     "json-ld": "jsonld",
+    "application/x-json+ld": "jsonld",
     "json": "jsonld",
     "application/json": "jsonld",
     "xml": "rdfxml",
@@ -133,8 +134,8 @@ def negotiate(
     (no Accept, or `*/*`: JSON and Turtle). A parameter naming no known format, or an
     Accept that fits neither kind of answer, raises NotAcceptable.
     """
-    names = [r.strip().lower() for r in requested or [] if r.strip()]
-    if not names:
+    values = [r.strip().lower() for r in requested or [] if r.strip()]
+    if not values:
         solutions, graph = _by_accept(accept)
         if solutions is None and graph is None:
             raise NotAcceptable(
@@ -142,10 +143,14 @@ def negotiate(
                 + ", ".join([*SOLUTION_TYPES.values(), *GRAPH_TYPES.values()])
             )
         return solutions, graph
-    unknown = [n for n in names if n not in SOLUTION_NAMES and n not in GRAPH_NAMES]
-    if unknown:
-        known = sorted({*SOLUTION_TYPES, *GRAPH_TYPES, "xml", "json", "turtle", "json-ld"})
-        raise NotAcceptable(f"unknown format {unknown[0]!r}; use one of {', '.join(known)}")
+    names = []
+    for value in values:  # a name, a media type or (SPARQLWrapper) a list of media types
+        items = [item.split(";")[0].strip() for item in value.split(",")]
+        known = [item for item in items if item in SOLUTION_NAMES or item in GRAPH_NAMES]
+        if not known:
+            choices = sorted({*SOLUTION_TYPES, *GRAPH_TYPES, "xml", "json", "turtle", "json-ld"})
+            raise NotAcceptable(f"unknown format {value!r}; use one of {', '.join(choices)}")
+        names += known
     solutions = next((SOLUTION_NAMES[n] for n in names if n in SOLUTION_NAMES), None)
     graph = next((GRAPH_NAMES[n] for n in names if n in GRAPH_NAMES), None)
     return solutions, graph
