@@ -1,6 +1,7 @@
 """Run SPARQL over the store and render the answers.
 
-The default graph is the union of all graphs, so the ontology and the data answer together.
+The default graph is the union of all graphs, so the ontology and the data answer together,
+unless a query names its own dataset with FROM / FROM NAMED.
 Values from users reach a query only as `substitutions` (bound variables), never as text.
 A user's query never makes this process send a request: where one enters (`api.sparql`,
 the endpoint's workers) `SERVICE` (federation) is refused unless its endpoint's host is one
@@ -114,7 +115,8 @@ def query(
     sparql: str,
     bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    """Run a query with the standard prefixes, over the union of all graphs.
+    """Run a query with the standard prefixes, over the union of all graphs unless the
+    query names its dataset (FROM / FROM NAMED, which Oxigraph then applies).
 
     Oxigraph substitutes a bound variable only where the query also selects it.
     """
@@ -125,7 +127,7 @@ def query(
         return store.query(
             sparql,
             prefixes=PREFIXES,
-            use_default_graph_as_union=True,
+            use_default_graph_as_union=not has_dataset_clause(sparql),
             substitutions=substitutions or None,
         )
     except SyntaxError as exc:
