@@ -222,3 +222,11 @@ def test_push_sparql_to_virtuoso_fails_in_one_plain_line(
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {virtuoso}{route} ") and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_push_sparql_to_a_closed_port_fails_at_once(chapter_store: Path) -> None:
+    closed = f"http://127.0.0.1:{free_port()}/store"
+    result = runner.invoke(app, ["push", "--sparql", closed, "--store", str(chapter_store)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: cannot reach {closed}")
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -25,6 +25,10 @@ NOT_GRAPH_STORE = {404, 405, 406, 415, 501}
 TIMEOUT = (10.0, 600.0)  # connect, read: a big graph takes a while to load
 
 
+class Unreachable(StoreError):
+    """No connection to the server (refused, reset, name not found)."""
+
+
 class GraphStore:
     """One Graph Store endpoint, with the authentication its server asks for."""
 
@@ -45,8 +49,6 @@ class GraphStore:
 
     def negotiate(self, graph: str) -> None:
         """Ask without credentials, pick Digest or Basic from the challenge, check them once."""
-        from requests.auth import HTTPBasicAuth, HTTPDigestAuth
-
         response = self._send("HEAD", graph)
         if response.status_code == 400:
             raise StoreError(f"{self.url} is not a Graph Store endpoint: {_summary(response)}")
@@ -54,11 +56,17 @@ class GraphStore:
             raise StoreError(f"{self.url} asks for a user and password: give --user and --password")
         if not self.user:
             return
-        challenge = response.headers.get("WWW-Authenticate", "").lower()
-        digest = challenge.startswith("digest") or ", digest" in challenge
-        self.auth = (HTTPDigestAuth if digest else HTTPBasicAuth)(self.user, self.password)
+        self.auth = self._auth_for(response)
         # an authenticated HEAD checks the password before any upload (and primes Digest)
         self._refused(self._send("HEAD", graph, auth=self.auth).status_code)
+
+    def _auth_for(self, response: Any) -> Any:
+        """Digest where the 401 challenge offers it, else Basic (sent up front)."""
+        from requests.auth import HTTPBasicAuth, HTTPDigestAuth
+
+        challenge = response.headers.get("WWW-Authenticate", "").lower()
+        digest = challenge.startswith("digest") or ", digest" in challenge
+        return (HTTPDigestAuth if digest else HTTPBasicAuth)(self.user or "", self.password)
 
     def _refused(self, status: int) -> None:
         if status in (401, 403):
@@ -68,13 +76,26 @@ class GraphStore:
     def put(self, graph: str, body: IO[bytes]) -> None:
         """Replace one named graph with the N-Triples in `body`."""
         headers = {"Content-Type": "application/n-triples"}
+        from requests.auth import HTTPBasicAuth, HTTPDigestAuth
+
         for attempt in range(ATTEMPTS):
             if attempt:
                 time.sleep(0.5 * 2**attempt)
             body.seek(0)
-            response = self._send("PUT", graph, data=body, headers=headers, auth=self.auth)
-            if response.status_code in RETRY_STATUSES and attempt + 1 < ATTEMPTS:
+            try:
+                response = self._send("PUT", graph, data=body, headers=headers, auth=self.auth)
+            except Unreachable:
+                if attempt + 1 < ATTEMPTS:
+                    continue
+                raise
+            last = attempt + 1 == ATTEMPTS
+            if response.status_code in RETRY_STATUSES and not last:
                 continue
+            switch = self._auth_for(response) if response.status_code == 401 and self.user else None
+            if isinstance(self.auth, HTTPBasicAuth) and isinstance(switch, HTTPDigestAuth):
+                self.auth = switch  # a server that challenged only the upload, not HEAD
+                if not last:
+                    continue
             break
         status = response.status_code
         if status < 300:
@@ -96,7 +117,7 @@ class GraphStore:
             raise StoreError(f"{self.url} did not answer {method} in time") from None
         except requests.RequestException as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise StoreError(f"cannot reach {self.url}: {reason}") from None
+            raise Unreachable(f"cannot reach {self.url}: {reason}") from None
 
 
 def _summary(response: Any) -> str:
