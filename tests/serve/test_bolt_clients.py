@@ -184,3 +184,14 @@ def test_neo4j_routing_advertises_the_address_the_client_used(other_address: str
         table = routed._pool.routing_tables[DATABASE]  # what the server told the driver
         advertised = {str(a) for a in table.routers | table.readers | table.writers}
     assert advertised == {other_address}
+
+
+def test_answered_rows_come_in_the_batches_asked_for(bolt_uri: str, bolt_password: str) -> None:
+    with (
+        GraphDatabase.driver(bolt_uri, auth=("root", bolt_password), fetch_size=5) as small,
+        small.session(database=DATABASE) as session,
+    ):
+        names = [r["name"] for r in session.run("SHOW FUNCTIONS")]
+        shown = session.run("SHOW FUNCTIONS").consume()
+    assert len(names) > 5 and len(set(names)) == len(names)
+    assert shown.query_type == "r"

@@ -108,10 +108,14 @@ class Connection:
         elif tag == RUN:
             self.run(message, data)
         elif tag in (PULL, DISCARD) and self.pending is not None:
-            for row in self.pending if tag == PULL else []:
+            extra = message.fields[0] if message.fields else {}
+            wanted = extra.get("n", -1) if isinstance(extra, dict) and tag == PULL else -1
+            count = len(self.pending) if tag == DISCARD or wanted < 0 else wanted
+            for row in self.pending[:count] if tag == PULL else []:
                 self.send(RECORD, row)
-            self.pending = None
-            self.send(SUCCESS, {"type": "r", "t_last": 0, "has_more": False})
+            self.pending = self.pending[count:] or None
+            more = {"has_more": True} if self.pending else {"type": "r", "t_last": 0}
+            self.send(SUCCESS, more)
         else:
             self.forward(data, fix_type=tag in (PULL, DISCARD))
 
