@@ -195,3 +195,14 @@ def test_answered_rows_come_in_the_batches_asked_for(bolt_uri: str, bolt_passwor
         shown = session.run("SHOW FUNCTIONS").consume()
     assert len(names) > 5 and len(set(names)) == len(names)
     assert shown.query_type == "r"
+
+
+def test_yield_star_and_aliases_reach_the_rest_of_the_query(driver: Driver) -> None:
+    star = rows(driver, "CALL apoc.meta.data() YIELD * RETURN count(*) AS n")
+    aliased = rows(
+        driver,
+        "CALL apoc.meta.data() YIELD label AS l, elementType AS e "
+        "WHERE e = 'relationship' RETURN count(DISTINCT l) AS n",
+    )
+    edge_types = rows(driver, "MATCH ()-[r]->() RETURN count(DISTINCT type(r)) AS n")
+    assert star[0]["n"] > 0 and aliased == edge_types

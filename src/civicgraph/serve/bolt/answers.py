@@ -137,7 +137,7 @@ SHOW = re.compile(r"\s*SHOW\s+(PROCEDURES|FUNCTIONS)\b", re.IGNORECASE)
 EXPLAIN = re.compile(r"\s*(EXPLAIN|PROFILE)\b", re.IGNORECASE)
 NAME = r"[A-Za-z_]\w*"
 YIELD = re.compile(
-    rf"\s*YIELD\s+((?:{NAME}(?:\s+AS\s+{NAME})?\s*,\s*)*{NAME}(?:\s+AS\s+{NAME})?)",
+    rf"\s*YIELD\s+(\*|(?:{NAME}(?:\s+AS\s+{NAME})?\s*,\s*)*{NAME}(?:\s+AS\s+{NAME})?)",
     re.IGNORECASE,
 )
 
@@ -219,7 +219,7 @@ class Answers:
         yielded = YIELD.match(body, end)
         rest = body[yielded.end() :] if yielded else body[end:]
         picks = [(c, c) for c in columns]
-        if yielded:
+        if yielded and yielded.group(1) != "*":
             picks = []
             for item in yielded.group(1).split(","):
                 words = item.split()

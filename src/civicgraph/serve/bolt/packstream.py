@@ -7,10 +7,9 @@ most 65,535 bytes, ended by an empty chunk. An empty chunk between messages is a
 
 from __future__ import annotations
 
-import socket
 import struct
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 
 @dataclass
@@ -156,11 +155,11 @@ def _write(out: bytearray, value: Any) -> None:
         raise ProtocolError(f"cannot pack a {type(value).__name__}")
 
 
-def read_message(sock: socket.socket) -> bytes | None:
+def read_message(stream: BinaryIO) -> bytes | None:
     """Return the next message's bytes (keep-alives skipped); None once the peer has gone."""
     parts: list[bytes] = []
     while True:
-        head = _exactly(sock, 2)
+        head = exactly(stream, 2)
         if head is None:
             return None
         size = int.from_bytes(head, "big")
@@ -168,23 +167,19 @@ def read_message(sock: socket.socket) -> bytes | None:
             if parts:
                 return b"".join(parts)
             continue
-        body = _exactly(sock, size)
+        body = exactly(stream, size)
         if body is None:
             return None
         parts.append(body)
 
 
-def _exactly(sock: socket.socket, size: int) -> bytes | None:
-    data = bytearray()
-    while len(data) < size:
-        try:
-            got = sock.recv(size - len(data))
-        except OSError:
-            return None
-        if not got:
-            return None
-        data += got
-    return bytes(data)
+def exactly(stream: BinaryIO, size: int) -> bytes | None:
+    """Return `size` bytes from a buffered stream; None if it ends (or fails) first."""
+    try:
+        data = stream.read(size)
+    except OSError:
+        return None
+    return data if len(data) == size else None
 
 
 def framed(message: bytes) -> bytes:
@@ -194,8 +189,3 @@ def framed(message: bytes) -> bytes:
         piece = message[start : start + 0xFFFF]
         out += len(piece).to_bytes(2, "big") + piece
     return bytes(out + b"\x00\x00")
-
-
-def exactly(sock: socket.socket, size: int) -> bytes | None:
-    """Return `size` bytes from the socket; None if it closes first."""
-    return _exactly(sock, size)

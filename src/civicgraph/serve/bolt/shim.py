@@ -37,6 +37,7 @@ SUCCESS, RECORD, IGNORED, FAILURE = 0x70, 0x71, 0x7E, 0x7F
 SUMMARIES = (SUCCESS, IGNORED, FAILURE)
 ROUTING_TTL_S = 300
 PROCEDURE_NOT_FOUND = "Neo.ClientError.Procedure.ProcedureNotFound"
+BATCH_BYTES = 1 << 16
 
 
 @dataclass
@@ -62,6 +63,8 @@ class Connection:
         shape: Callable[[str], Shape],
     ) -> None:
         self.client, self.upstream = client, upstream
+        # buffered reads: a message's chunk headers and bodies cost no system call each
+        self.from_client, self.from_upstream = client.makefile("rb"), upstream.makefile("rb")
         self.answers, self.shape = answers, shape
         self.major, self.minor = 0, 0
         self.failed = False
@@ -70,11 +73,11 @@ class Connection:
 
     def serve(self) -> None:
         """Relay the handshake, then each message, until either side goes."""
-        hello = exactly(self.client, 20)
+        hello = exactly(self.from_client, 20)
         if hello is None or not hello.startswith(b"\x60\x60\xb0\x17"):
             return
         self.upstream.sendall(hello)
-        chosen = exactly(self.upstream, 4)
+        chosen = exactly(self.from_upstream, 4)
         if chosen is None:
             return
         self.client.sendall(chosen)
@@ -82,7 +85,7 @@ class Connection:
         if self.major == 0:
             return
         while True:
-            data = read_message(self.client)
+            data = read_message(self.from_client)
             if data is None:
                 return
             message = unpack(data)
@@ -111,8 +114,8 @@ class Connection:
             extra = message.fields[0] if message.fields else {}
             wanted = extra.get("n", -1) if isinstance(extra, dict) and tag == PULL else -1
             count = len(self.pending) if tag == DISCARD or wanted < 0 else wanted
-            for row in self.pending[:count] if tag == PULL else []:
-                self.send(RECORD, row)
+            rows = self.pending[:count] if tag == PULL else []
+            self.client.sendall(b"".join(_message(RECORD, row) for row in rows))
             self.pending = self.pending[count:] or None
             more = {"has_more": True} if self.pending else {"type": "r", "t_last": 0}
             self.send(SUCCESS, more)
@@ -164,14 +167,20 @@ class Connection:
     ) -> None:
         """Send a message to ArcadeDB and pass its replies back, correcting its summary."""
         self.upstream.sendall(framed(data))
+        records = bytearray()  # sent on in batches, not a system call each
         while True:
-            reply = read_message(self.upstream)
+            reply = read_message(self.from_upstream)
             if reply is None:
                 raise ConnectionError("ArcadeDB closed the connection")
             tag = reply[1] if len(reply) > 1 else -1
             if tag not in SUMMARIES:
-                self.client.sendall(framed(reply))
+                records += framed(reply)
+                if len(records) > BATCH_BYTES:
+                    self.client.sendall(records)
+                    records.clear()
                 continue
+            if records:
+                self.client.sendall(records)
             summary = unpack(reply)
             if tag == FAILURE:
                 self.failed = True
@@ -262,12 +271,15 @@ class BoltShim:
             client.close()
             return
         upstream.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        connection = Connection(client, upstream, self.answers, self.shape)
         try:
-            Connection(client, upstream, self.answers, self.shape).serve()
+            connection.serve()
         except (OSError, ProtocolError, ConnectionError, IndexError, UnicodeDecodeError):
             pass  # a client that goes or speaks nonsense loses its own connection only
         finally:
-            for end in (client, upstream):
+            # a socket stays open while a file made from it is: close those first
+            ends = (connection.from_client, connection.from_upstream, client, upstream)
+            for end in ends:
                 with suppress(OSError):
                     end.close()
 
