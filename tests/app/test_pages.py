@@ -558,3 +558,18 @@ def test_the_network_view_is_a_permalink(
     at = open_page(chapter_store, "network", types="Nothing", top="x", metric="zzz")
     assert not at.exception and at.sidebar.multiselect[0].value == []
     assert "the top by pagerank" in shown(at)
+
+
+def test_a_profile_with_many_relationships_lists_them_in_one_table(
+    chapter_store: Path, open_page: OpenPage, chapter: CivicGraph
+) -> None:
+    entity = "building-resilient-communities-in-mexico-intro"
+    relations = chapter.entity(entity)["relations"]
+    assert len(relations) > 40
+    at = open_page(chapter_store, "profile", entity=entity)
+    (table,) = [d.value for d in at.main.dataframe if "in context" in d.value.columns]
+    assert len(table) == len(relations)
+    first = relations[0]["sources"][0]
+    where = f"at={first['char_start']}&end={first['char_end']}"
+    assert any(where in url for url in table["in context"])
+    assert not at.main.expander or len(at.main.expander) < 5  # not one per relationship
