@@ -38,6 +38,8 @@ SUMMARIES = (SUCCESS, IGNORED, FAILURE)
 ROUTING_TTL_S = 300
 PROCEDURE_NOT_FOUND = "Neo.ClientError.Procedure.ProcedureNotFound"
 BATCH_BYTES = 1 << 16
+MAX_CONNECTIONS = 256  # at once; one more is closed at once, so clients cannot exhaust threads
+HANDSHAKE_TIMEOUT_S = 10.0  # a connection that never says Bolt is closed after this
 
 
 @dataclass
@@ -81,6 +83,7 @@ class Connection:
         if chosen is None:
             return
         self.client.sendall(chosen)
+        self.client.settimeout(None)  # a driver keeps idle connections in its pool
         self.major, self.minor = chosen[3], chosen[2]
         if self.major == 0:
             return
@@ -251,6 +254,7 @@ class BoltShim:
         self.listener.listen(64)
         self.port: int = self.listener.getsockname()[1]
         self._thread = threading.Thread(target=self._accept, name="bolt-shim", daemon=True)
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
 
     def start(self) -> None:
         self._thread.start()
@@ -261,10 +265,20 @@ class BoltShim:
                 client, _ = self.listener.accept()
             except OSError:
                 return  # closed by stop()
+            if not self._slots.acquire(blocking=False):
+                client.close()
+                continue
             threading.Thread(target=self._serve, args=(client,), daemon=True).start()
 
     def _serve(self, client: socket.socket) -> None:
+        try:
+            self._relay(client)
+        finally:
+            self._slots.release()
+
+    def _relay(self, client: socket.socket) -> None:
         client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        client.settimeout(HANDSHAKE_TIMEOUT_S)
         try:
             upstream = socket.create_connection(self.upstream, timeout=None)
         except OSError:
