@@ -1,4 +1,5 @@
-"""Start real servers for the tests: civicgraph's own commands, a bare ArcadeDB, Oxigraph.
+"""Start real servers for the tests: civicgraph's own commands, a bare ArcadeDB, Oxigraph,
+Virtuoso.
 
 Each runs as a child process on a free loopback port and is stopped by the fixture that
 started it. Commands print `ready <address>` on stdout once they answer.
@@ -6,7 +7,10 @@ started it. Commands print `ready <address>` on stdout once they answer.
 
 from __future__ import annotations
 
+import os
 import queue
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -16,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import requests
 
 # The password of the writable ArcadeDB below (`serve bolt` generates its own per run).
@@ -144,3 +149,74 @@ def oxigraph_server(location: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+# A minimal Virtuoso (Debian's virtuoso-opensource) in a temp dir: dba's password is dba.
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+Striping = 0
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CheckpointInterval = 0
+CaseMode = 2
+DirsAllowed = {dir}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+ServerThreads = 4
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 60
+"""
+
+
+@contextmanager
+def virtuoso_server(workdir: Path) -> Iterator[str]:
+    """Run `virtuoso-t +foreground` on free ports; yield its HTTP base URL (user dba/dba)."""
+    binary = shutil.which("virtuoso-t")
+    if binary is None:
+        pytest.skip("virtuoso-t not installed (Debian package virtuoso-opensource)")
+    workdir.mkdir(parents=True, exist_ok=True)
+    http_port = free_port()
+    ini = workdir / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(dir=workdir, sql_port=free_port(), http_port=http_port))
+    command = [binary, "+foreground", "+configfile", str(ini)]
+    with (workdir / "stdout.log").open("w") as log:
+        process = subprocess.Popen(
+            command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    url = f"http://127.0.0.1:{http_port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(url + "/sparql", params={"query": "ASK {}"}, timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                tail = (workdir / "stdout.log").read_text()[-2000:]
+                raise RuntimeError(f"virtuoso did not start: {tail}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

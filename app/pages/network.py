@@ -20,6 +20,7 @@ from explorer import (
     profile_link,
     show_error,
 )
+from urlstate import to_url, url_choice, url_flag, url_int, url_list, url_span
 
 from civicgraph.errors import CivicGraphError
 
@@ -29,6 +30,7 @@ graph, version = current()
 def unfocus() -> None:
     """Back to the most central entities: no focus in the URL, no search, no expansions."""
     st.query_params.pop("focus", None)
+    st.query_params.pop("depth", None)
     st.session_state["network-search"] = ""
     st.session_state["network-went"] = None
     st.session_state["expanded"] = []
@@ -47,24 +49,38 @@ def sidebar(options: dict[str, Any]) -> dict[str, Any]:
             search_label="Search an entity",
         )
         if focus is not None:
-            depth = st.slider("Neighbourhood depth", 1, 3, 1)
+            depth = st.slider("Neighbourhood depth", 1, 3, url_int("depth", 1, 1, 3))
             st.button("Show the most central entities instead", on_click=unfocus)
         else:
             depth = 1
-        metric = st.selectbox("Size and rank by", metrics_for(graph))
-        top = st.slider("Entities shown (at most)", 20, 400, TOP, step=10)
-        physics = st.toggle("Let the layout settle (physics)", False, disabled=top > 300)
-        with st.expander("Filters", expanded=False):
-            types = st.multiselect("Types", options["types"])
-            relations = st.multiselect("Relationship types", options["relations"])
-            statuses = st.multiselect("Claim status", options["statuses"])
+        metrics = metrics_for(graph)
+        metric = url_choice("metric", metrics, metrics[0])
+        metric = st.selectbox("Size and rank by", metrics, index=metrics.index(metric))
+        top = st.slider("Entities shown (at most)", 20, 400, url_int("top", TOP, 20, 400), step=10)
+        physics = st.toggle(
+            "Let the layout settle (physics)", url_flag("physics"), disabled=top > 300
+        )
+        filters = {
+            "types": url_list("types", options["types"]),
+            "relations": url_list("relations", options["relations"]),
+            "statuses": url_list("statuses", options["statuses"]),
+            "around": url_list("around", list(options["movements"])),
+        }
+        with st.expander("Filters", expanded=any(filters.values()) or url_flag("context")):
+            types = st.multiselect("Types", options["types"], filters["types"])
+            relations = st.multiselect(
+                "Relationship types", options["relations"], filters["relations"]
+            )
+            statuses = st.multiselect("Claim status", options["statuses"], filters["statuses"])
             movements = st.multiselect(
                 "Around movements",
                 list(options["movements"]),
+                filters["around"],
                 format_func=options["movements"].__getitem__,
             )
             context = st.checkbox(
                 "Include places, works and concepts",
+                url_flag("context"),
                 help="Drawn are actors and what they act on (people, organizations, movements, "
                 "programs, reforms, events); places, publications, datasets and concepts only "
                 "when ticked, or when one of them is the focus.",
@@ -72,8 +88,21 @@ def sidebar(options: dict[str, Any]) -> dict[str, Any]:
             between = None
             if options["years"] and options["years"][0] < options["years"][1]:
                 first, last = options["years"]
-                chosen = st.slider("Years", first, last, (first, last))
+                chosen = st.slider("Years", first, last, url_span("years", first, last))
                 between = None if chosen == (first, last) else chosen
+    for name, value, default in (
+        ("depth", depth, 1),
+        ("metric", metric, metrics[0]),
+        ("top", top, TOP),
+        ("physics", physics, False),
+        ("types", types, []),
+        ("relations", relations, []),
+        ("statuses", statuses, []),
+        ("around", movements, []),
+        ("context", context, False),
+        ("years", between, None),
+    ):
+        to_url(name, value, default)
     return {
         "focus": focus,
         "depth": depth,

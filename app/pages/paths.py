@@ -19,6 +19,7 @@ from explorer import (
     qualifiers,
     show_error,
 )
+from urlstate import to_url, url_flag, url_int
 
 from civicgraph.errors import CivicGraphError
 from civicgraph.explorer.drawing import network_html
@@ -129,24 +130,6 @@ def show_paths(found: dict[str, Any]) -> None:
         file_name=f"{name}.json",
         mime="application/json",
     )
-
-
-def url_int(name: str, default: int, low: int, high: int) -> int:
-    """Read a whole number from the URL, within bounds (the default when absent or wrong)."""
-    text = st.query_params.get(name, "")
-    return min(max(int(text), low), high) if text.isdigit() else default
-
-
-def url_flag(name: str) -> bool:
-    return st.query_params.get(name) == "1"
-
-
-def to_url(name: str, value: object, default: object) -> None:
-    """Keep an option in the URL (so a trace is a permalink), leaving defaults out."""
-    if value == default:
-        st.query_params.pop(name, None)
-    else:
-        st.query_params[name] = "1" if value is True else str(value)
 
 
 def options_panel() -> dict[str, Any]:

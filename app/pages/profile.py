@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
+from urllib.parse import urlencode
 
 import altair as alt
 import streamlit as st
@@ -26,9 +27,10 @@ from explorer import (
 
 from civicgraph.explorer.drawing import network_html
 from civicgraph.graph.layout import pick_nodes
-from civicgraph.model.text import when
+from civicgraph.model.text import readable, when
 
 graph, version = current()
+COMPACT_OVER = 40  # relationships: more are shown as one table
 
 
 @st.cache_data(show_spinner="Drawing the neighbourhood…", max_entries=64)
@@ -72,6 +74,9 @@ def show_relations(profile: dict[str, Any]) -> None:
     st.markdown(f"### Relationships ({len(profile['relations'])})")
     if not grouped:
         st.info("No relationships recorded for this entity.")
+    if len(profile["relations"]) > COMPACT_OVER:
+        relations_table(grouped)
+        return
     for (predicate, direction), relations in sorted(grouped.items()):
         relation = graph.model.relations.get(predicate)
         verb = relation.label if relation else predicate
@@ -83,6 +88,52 @@ def show_relations(profile: dict[str, Any]) -> None:
                 profile_link(
                     item["other"]["id"], f"Open {item['other']['label']}", icon=":material/badge:"
                 )
+
+
+def relations_table(grouped: dict[tuple[str, str], list[dict[str, Any]]]) -> None:
+    """Show many relationships as one table (a page of hundreds of expanders is slow to
+    draw), each row with its quotes and links to the other entity and to the first quote."""
+    rows = []
+    for (predicate, direction), relations in sorted(grouped.items()):
+        relation = graph.model.relations.get(predicate)
+        verb = relation.label if relation else predicate
+        for item in relations:
+            first = item["sources"][0] if item["sources"] else None
+            rows.append(
+                {
+                    "relationship": verb if direction == "out" else f"{verb} (by others)",
+                    "entity": item["other"]["label"],
+                    "profile": f"profile?entity={item['other']['id']}",
+                    "role": item["role"],
+                    "dates": when(item),
+                    "status": item["status"],
+                    "quotes": " | ".join(readable(q["quote"]) for q in item["sources"]),
+                    "in context": (
+                        "sources?"
+                        + urlencode(
+                            {
+                                "doc": first["document"],
+                                "at": first["char_start"],
+                                "end": first["char_end"],
+                            }
+                        )
+                        if first
+                        else None
+                    ),
+                }
+            )
+    st.caption(
+        "Many relationships: one row each; open the other entity or read the quote in "
+        "its source from the links."
+    )
+    st.dataframe(
+        rows,
+        column_config={
+            "profile": st.column_config.LinkColumn(display_text="open"),
+            "in context": st.column_config.LinkColumn(display_text="read"),
+        },
+        hide_index=True,
+    )
 
 
 def show_observations(profile: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ Streamlit exception shown in the page fails the test.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -115,14 +116,16 @@ def test_explore_exits_on_a_signal_after_a_cypher_query(
     editor.fill("MATCH (n:Entity {id: 'javier-sicilia'}) RETURN n.label AS label")
     page.locator("button:visible", has_text="Run").click()
     page.get_by_text("1 row(s)").wait_for(timeout=300_000)
-    (bolt_port,) = _bolt_ports_of_children(server.process.pid)
+    # the console's `serve bolt`: its public port, and ArcadeDB's behind its Bolt shim
+    bolt_ports = _bolt_ports_of_children(server.process.pid)
+    assert len(bolt_ports) == 2, bolt_ports
     server.process.send_signal(getattr(signal, signal_name))
     # it exits, with the page still open: no JVM, nor an open WebSocket, keeps it alive
     server.process.communicate(timeout=30)
     deadline = time.monotonic() + 30
-    while _open(bolt_port) and time.monotonic() < deadline:
+    while any(_open(p) for p in bolt_ports) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not _open(bolt_port), "the console's Bolt server outlived the explorer"
+    assert not any(_open(p) for p in bolt_ports), "the console's Bolt server outlived the explorer"
 
 
 # --- the source reader and the timeline (issue 17, items 5 and 6) ---
@@ -317,3 +320,32 @@ def test_at_800_px_the_sidebar_starts_collapsed(
     page.goto(f"{server.url}profile?entity=usaid")  # a wide window: open as before
     heading(page, "USAID")
     assert page.get_by_test_id("stSidebar").bounding_box()["x"] == 0  # type: ignore[index]
+
+
+def test_a_path_permalink_pasted_in_a_fresh_tab_shows_the_same_trace(
+    chapter_store: Path, explorer: Callable[[Path], Explorer], page: Page
+) -> None:
+    server = explorer(chapter_store)
+    page.goto(f"{server.url}paths?from=javier-sicilia&to=judicial-reform")
+    page.get_by_text("Javier Sicilia → Judicial reform").wait_for(timeout=30_000)
+    settle(page)
+    page.get_by_role("slider").first.focus()  # Paths (K): one step down, from 3 to 2
+    page.keyboard.press("ArrowLeft")
+    page.get_by_text("2 path(s)").wait_for(timeout=30_000)
+    settle(page)
+    shared = page.url
+    assert "k=2" in shared and "to=judicial-reform" in shared
+    traced = page.locator("[data-testid=stMain]").inner_text()
+    # a new browser context: no cookies, no session, nothing but the URL
+    fresh = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        tab = fresh.new_page()
+        tab.goto(shared)
+        tab.get_by_text("Javier Sicilia → Judicial reform: 2 path(s)").wait_for(timeout=30_000)
+        settle(tab)
+        again = tab.locator("[data-testid=stMain]").inner_text()
+        headings = [line for line in traced.splitlines() if re.match(r"Path \d", line)]
+        assert len(headings) == 2
+        assert [line for line in again.splitlines() if re.match(r"Path \d", line)] == headings
+    finally:
+        fresh.close()

@@ -195,3 +195,44 @@ def test_profile_neighbourhoods_draw_actors_unless_the_entity_is_context(
     place = open_page(chapter_store, "profile", entity="mexico")
     (frame, *_) = [node.proto.srcdoc for node in place.main if node.type == "iframe"]
     assert '"mexico"' in frame
+
+
+# Each relation label vis-network draws on an edge, as a box in screen pixels (as NAME_BOXES).
+EDGE_BOXES = """() => {
+  var scale = network.getScale(), boxes = [];
+  edges.get().forEach(function (e) {
+    var drawn = network.body.edges[e.id].labelModule;  // what is drawn, not what was asked
+    if (!(drawn.elementOptions.label || "").trim()) { return; }
+    var size = drawn.size;
+    boxes.push(["edge " + e.id, size.left * scale, size.top * scale,
+      (size.left + size.width) * scale, (size.top + size.height) * scale]);
+  });
+  return boxes;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"needs Debian's chromium at {CHROMIUM}")
+def test_relation_labels_cover_no_name_in_small_drawings(
+    chapter_store: Path, explorer: Callable[[Path], Explorer], tmp_path: Path
+) -> None:
+    server = explorer(chapter_store)
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        found = []
+        for path in ("paths?from=javier-sicilia&to=judicial-reform", "?focus=usaid"):
+            tab.goto(server.url + path)
+            tab.wait_for_selector("iframe", timeout=60_000)
+            frame = next(f for f in tab.frames if f != tab.main_frame)
+            frame.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+            tab.wait_for_timeout(500)
+            names = frame.evaluate(NAME_BOXES)["boxes"]
+            labels = frame.evaluate(EDGE_BOXES)
+            tab.screenshot(path=tmp_path / f"{len(found)}.png")
+            found.append((path, names, labels))
+        browser.close()
+    for path, names, labels in found:
+        assert labels, path  # relations are named where they fit...
+        clashes = [(a, b) for a, b in overlapping(names + labels) if "edge" in a + b]
+        assert not clashes, (path, clashes)  # ...and never over a name or another relation

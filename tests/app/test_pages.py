@@ -536,3 +536,40 @@ def test_a_path_trace_is_a_permalink(chapter_store: Path, open_page: OpenPage) -
     assert at.query_params["hops"] == "4"
     at = open_page(chapter_store, "paths", **{"from": "javier-sicilia", "type": "Legislation"})
     assert "Legislation" in [s.value for s in at.sidebar.selectbox]
+
+
+def test_the_network_view_is_a_permalink(
+    chapter_store: Path, open_page: OpenPage, chapter: CivicGraph
+) -> None:
+    at = open_page(chapter_store, "network")
+    context = next(
+        c for c in at.sidebar.checkbox if c.label == "Include places, works and concepts"
+    )
+    context.check().run()
+    next(s for s in at.sidebar.slider if s.label.startswith("Entities shown")).set_value(50).run()
+    assert at.query_params["context"] == "1" and at.query_params["top"] == "50"
+    # the same URL opened afresh shows the same view
+    at = open_page(chapter_store, "network", context="1", top="50", types="Person,Movement")
+    assert not at.exception
+    assert f"of {len(chapter.names.entities)} entities" not in shown(at)  # types narrow it
+    assert at.sidebar.multiselect[0].value == ["Person", "Movement"]
+    assert next(s for s in at.sidebar.slider if s.label.startswith("Entities")).value == 50
+    # what the URL holds that the page cannot show is left out, not an error
+    at = open_page(chapter_store, "network", types="Nothing", top="x", metric="zzz")
+    assert not at.exception and at.sidebar.multiselect[0].value == []
+    assert "the top by pagerank" in shown(at)
+
+
+def test_a_profile_with_many_relationships_lists_them_in_one_table(
+    chapter_store: Path, open_page: OpenPage, chapter: CivicGraph
+) -> None:
+    entity = "building-resilient-communities-in-mexico-intro"
+    relations = chapter.entity(entity)["relations"]
+    assert len(relations) > 40
+    at = open_page(chapter_store, "profile", entity=entity)
+    (table,) = [d.value for d in at.main.dataframe if "in context" in d.value.columns]
+    assert len(table) == len(relations)
+    first = relations[0]["sources"][0]
+    where = f"at={first['char_start']}&end={first['char_end']}"
+    assert any(where in url for url in table["in context"])
+    assert not at.main.expander or len(at.main.expander) < 5  # not one per relationship

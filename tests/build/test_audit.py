@@ -3,18 +3,34 @@ fixture (every finding known by hand) and on the chapter (the acceptance of the 
 
 from __future__ import annotations
 
+import difflib
 import json
 import shutil
+from itertools import combinations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from civicgraph.build.audit import AuditReport, audit, find_mentions, read_exclusions
+from civicgraph.build.audit import (
+    EXCLUDED_FILE,
+    NEAR_DUPLICATE_RATIO,
+    AuditReport,
+    Spans,
+    _unqualified,
+    audit,
+    find_mentions,
+    find_near_duplicates,
+    read_exclusions,
+)
+from civicgraph.build.ingest import read_records
 from civicgraph.build.records import normalise_name
-from civicgraph.build.sources import load_sources
+from civicgraph.build.sources import QuoteFinder, load_sources
 from civicgraph.cli.app import app
 from civicgraph.config import REPO_DIR
+from civicgraph.model.ontology import load_model
 from tests.conftest import BUNDLED_DATA, MINI
 
 ONTOLOGY = REPO_DIR / "ontology"
@@ -227,3 +243,36 @@ def test_chapter_known_names_are_found() -> None:
         assert name in keys, name
     # sentence openers are not names
     assert not keys & {"however", "indeed", "fortunately", "the"}
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 20)), max_size=30),
+    st.integers(0, 70),
+    st.integers(0, 10),
+)
+def test_a_stretch_is_covered_exactly_when_one_cited_span_holds_it(
+    spans: list[tuple[int, int]], start: int, length: int
+) -> None:
+    cited = [(s, s + n) for s, n in spans]
+    expected = any(s <= start and start + length <= e for s, e in cited)
+    assert Spans(cited).cover(start, start + length) == expected
+
+
+def test_near_duplicates_are_the_pairs_a_comparison_of_every_pair_finds() -> None:
+    sources, _ = load_sources(BUNDLED_DATA / "sources")
+    records, _, _ = read_records(BUNDLED_DATA, load_model(ONTOLOGY), QuoteFinder(sources))
+    exclusions = read_exclusions(BUNDLED_DATA / EXCLUDED_FILE)
+    found = {tuple(f["ids"]) for f in find_near_duplicates(records, exclusions)}
+    names = {
+        e.id: {
+            _unqualified(n) for n in [e.label, *([e.label_es] if e.label_es else []), *e.aliases]
+        }
+        for e in records.entities
+    }
+    every = {
+        (a, b)
+        for (a, na), (b, nb) in combinations(sorted(names.items()), 2)
+        if max(difflib.SequenceMatcher(None, x, y).ratio() for x in na for y in nb)
+        >= NEAR_DUPLICATE_RATIO
+    }
+    assert found == every and found  # the same pairs, and some to find

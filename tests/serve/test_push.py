@@ -1,13 +1,15 @@
-"""`civicgraph push`: into a second ArcadeDB over Bolt, and into Oxigraph over the Graph Store
-Protocol, both started here."""
+"""`civicgraph push`: into a second ArcadeDB over Bolt, and into Oxigraph and Virtuoso over the
+Graph Store Protocol, all started here."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import requests
 from neo4j import GraphDatabase
@@ -16,13 +18,23 @@ from typer.testing import CliRunner
 from civicgraph.api import CivicGraph
 from civicgraph.cli.app import app
 from civicgraph.config import Settings
+from civicgraph.model.vocab import ONTOLOGY_GRAPH
+from civicgraph.serve.graphstore import DATA_GRAPH
 from civicgraph.store.builder import build
 from tests.conftest import MINI
-from tests.servers import BARE_ARCADEDB, BARE_PASSWORD, free_port, oxigraph_server, running
+from tests.servers import (
+    BARE_ARCADEDB,
+    BARE_PASSWORD,
+    free_port,
+    oxigraph_server,
+    running,
+    virtuoso_server,
+)
 
 runner = CliRunner()
 HOSTILE = "Robert'); \"`}) DETACH DELETE n //"
 AUTH = ["--user", "root", "--password", BARE_PASSWORD]
+DBA = ["--user", "dba", "--password", "dba"]  # Virtuoso's default administrator
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +137,10 @@ def test_push_sparql_uploads_every_graph_by_the_graph_store_protocol(
                 timeout=30,
             ).json()
             assert int(answer["results"]["bindings"][0]["n"]["value"]) == len(chapter.store)
+        graphs = requests.get(url + "/store", params={"graph": DATA_GRAPH}, timeout=30)
+        assert graphs.ok and len(graphs.text.strip().splitlines()) == len(chapter.store) - len(
+            list(chapter.store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)))
+        )
         assert result.stdout.startswith(f"pushed {len(chapter.store)} triples in 2 graphs")
 
 
@@ -134,4 +150,83 @@ def test_push_sparql_reports_a_refusal(tmp_path: Path, chapter_store: Path) -> N
             app, ["push", "--sparql", url + "/no-such-route", "--store", str(chapter_store)]
         )
     assert result.exit_code == 2
-    assert "refused graph" in result.stderr
+    assert result.stderr.startswith(
+        f"error: {url}/no-such-route is not a Graph Store endpoint: 404"
+    )
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Debian's Virtuoso, empty, on free ports; its Graph Store endpoint wants Digest (dba)."""
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as url:
+        yield url
+
+
+def graph_counts(url: str) -> dict[str, int]:
+    """Triples per civicgraph graph, by SPARQL on the server itself."""
+    query = (
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"VALUES ?g {{ <{DATA_GRAPH}> <{ONTOLOGY_GRAPH}> }} }} GROUP BY ?g"
+    )
+    answer = requests.get(
+        url + "/sparql",
+        params={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    ).json()
+    return {b["g"]["value"]: int(b["n"]["value"]) for b in answer["results"]["bindings"]}
+
+
+def store_counts(graph: CivicGraph) -> dict[str, int]:
+    data = sum(1 for _ in graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    ontology = sum(
+        1 for _ in graph.store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH))
+    )
+    return {DATA_GRAPH: data, ONTOLOGY_GRAPH: ontology}
+
+
+def test_push_sparql_to_virtuoso_twice_leaves_the_counts_of_stats(
+    virtuoso: str, chapter_store: Path, chapter: CivicGraph
+) -> None:
+    stats = runner.invoke(app, ["stats", "--json", "--store", str(chapter_store)])
+    triples = json.loads(stats.stdout)["triples"]
+    expected = store_counts(chapter)
+    assert sum(expected.values()) == triples and expected[ONTOLOGY_GRAPH] > 0
+    endpoint = virtuoso + "/sparql-graph-crud-auth"
+    for _ in range(2):  # PUT replaces: the second push neither adds nor duplicates
+        result = runner.invoke(
+            app,
+            ["push", "--sparql", endpoint, *DBA, "--store", str(chapter_store)],
+        )
+        assert result.exit_code == 0, result.output
+        assert result.stdout.startswith(f"pushed {triples} triples in 2 graphs")
+        assert graph_counts(virtuoso) == expected
+
+
+@pytest.mark.parametrize(
+    ("route", "credentials", "message"),
+    [
+        ("/sparql-graph-crud-auth", ["--user", "dba", "--password", "wrong"], "refused user 'dba'"),
+        ("/sparql-graph-crud-auth", [], "asks for a user and password"),
+        ("/sparql", DBA, "is not a Graph Store endpoint: 400"),
+        ("/no-such-route", DBA, "is not a Graph Store endpoint"),
+    ],
+)
+def test_push_sparql_to_virtuoso_fails_in_one_plain_line(
+    virtuoso: str, chapter_store: Path, route: str, credentials: list[str], message: str
+) -> None:
+    result = runner.invoke(
+        app, ["push", "--sparql", virtuoso + route, *credentials, "--store", str(chapter_store)]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {virtuoso}{route} ") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_push_sparql_to_a_closed_port_fails_at_once(chapter_store: Path) -> None:
+    closed = f"http://127.0.0.1:{free_port()}/store"
+    result = runner.invoke(app, ["push", "--sparql", closed, "--store", str(chapter_store)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: cannot reach {closed}")
+    assert len(result.stderr.strip().splitlines()) == 1

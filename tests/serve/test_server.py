@@ -293,10 +293,12 @@ def test_is_update_tells_updates_from_queries(text: str, update: bool) -> None:
 
 def test_negotiation_follows_quality_values() -> None:
     assert negotiate(None) == ("json", "ttl")
-    assert negotiate("text/csv;q=0.5, application/sparql-results+xml") == ("xml", "ttl")
-    assert negotiate("application/n-triples, text/turtle;q=0.1") == ("json", "nt")
+    assert negotiate("text/csv;q=0.5, application/sparql-results+xml") == ("xml", None)
+    assert negotiate("application/rdf+xml") == (None, "rdfxml")
+    assert negotiate("text/*") == ("csv", "ttl")
+    assert negotiate("application/n-triples, text/turtle;q=0.1") == (None, "nt")
     assert negotiate("text/html,*/*;q=0.8") == ("json", "ttl")
-    assert negotiate("text/html", requested="tsv") == ("tsv", "ttl")
+    assert negotiate("text/html", requested=["tsv"]) == ("tsv", None)
 
 
 def test_a_burst_of_200_connections_is_held_and_answered(endpoint: str) -> None:

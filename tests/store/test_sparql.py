@@ -11,6 +11,7 @@ import pytest
 
 from civicgraph.api import CivicGraph
 from civicgraph.errors import QueryError
+from civicgraph.model.vocab import ONTOLOGY_GRAPH
 from civicgraph.store.sparql import query, render, select, value
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -19,6 +20,16 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 def test_union_default_graph_counts_every_triple(mini: CivicGraph) -> None:
     rows = list(select(mini.store, COUNT))
     assert value(rows[0]["n"]) == mini.stats()["triples"] == len(mini.store)
+
+
+def test_from_and_from_named_define_the_dataset(mini: CivicGraph) -> None:
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    in_ontology = len(list(mini.store.quads_for_pattern(None, None, None, ontology)))
+    from_ontology = COUNT.replace("WHERE", f"FROM <{ONTOLOGY_GRAPH}> WHERE")
+    assert value(next(select(mini.store, from_ontology))["n"]) == in_ontology > 0
+    assert in_ontology < len(mini.store)
+    named_only = COUNT.replace("WHERE", f"FROM NAMED <{ONTOLOGY_GRAPH}> WHERE")
+    assert value(next(select(mini.store, named_only))["n"]) == 0
 
 
 def test_json_is_w3c_results_format(mini: CivicGraph) -> None:

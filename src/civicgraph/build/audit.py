@@ -25,11 +25,15 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
-from itertools import combinations
+from itertools import accumulate, combinations
 from pathlib import Path
 from typing import Any
+
+import numpy
+from rapidfuzz import fuzz, process
 
 from civicgraph.build.claims import ClaimFinding, check_claims, line_of, quote_names
 from civicgraph.build.ingest import read_records
@@ -40,6 +44,7 @@ from civicgraph.model.ontology import load_model
 
 EXCLUDED_FILE = "EXCLUDED.md"
 NEAR_DUPLICATE_RATIO = 0.88
+_ROWS = 2000  # names compared at once with every name (a 2000 × N matrix of scores)
 
 # A word that starts with a capital (accents included), an initial ("W."), or an acronym
 # with dots ("U.S.", "D.C."); lower-case connectors may join two capitalised words once.
@@ -178,8 +183,19 @@ def _spans(records: Records) -> dict[str, list[tuple[int, int]]]:
     return spans
 
 
-def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+class Spans:
+    """The cited spans of one source, to ask quickly whether one of them covers a stretch."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        # the furthest end among the spans that start at or before each one
+        self.reach = list(accumulate((e for _, e in ordered), max))
+
+    def cover(self, start: int, end: int) -> bool:
+        """Whether a cited span holds all of [start, end)."""
+        last = bisect_right(self.starts, start) - 1
+        return last >= 0 and self.reach[last] >= end
 
 
 def _sentence_initial(prefix: str) -> bool:
@@ -233,6 +249,7 @@ def find_mentions(doc: SourceDocument, spans: list[tuple[int, int]]) -> list[Fin
     """Return every capitalised name and number of one source, each with its occurrences."""
     text = doc.text
     ordinary = _ordinary_words(text)
+    cited = Spans(spans)
     findings: dict[tuple[str, str], Finding] = {}
     base = 0
     for number, line in enumerate(text.split("\n"), start=1):
@@ -261,7 +278,7 @@ def find_mentions(doc: SourceDocument, spans: list[tuple[int, int]]) -> list[Fin
                 end=base + end,
                 line=number,
                 region=region,
-                covered=_covered(spans, base + start, base + end),
+                covered=cited.cover(base + start, base + end),
             )
             finding = findings.setdefault((kind, key), Finding(shown, key, kind))
             finding.occurrences.append(occurrence)
@@ -303,14 +320,35 @@ def find_shared_names(records: Records, exclusions: Exclusions) -> list[dict[str
 
 
 def find_near_duplicates(records: Records, exclusions: Exclusions) -> list[dict[str, Any]]:
-    """Return pairs of entities with nearly the same name (qualifiers such as "(city)" dropped)."""
+    """Return pairs of entities with nearly the same name (qualifiers such as "(city)" dropped).
+
+    rapidfuzz's ratio (an edit-distance score, never below difflib's for the same two names)
+    finds the candidate pairs in compiled code; difflib's ratio, the measure the threshold is
+    set for, then decides, so the pairs found are those a comparison of every pair would give.
+    """
     names = {
-        slug: {_unqualified(n) for n in entity_names}
+        slug: sorted({_unqualified(n) for n in entity_names})
         for slug, entity_names in _entity_names(records).items()
     }
+    owners = [slug for slug in sorted(names) for _ in names[slug]]
+    flat = [name for slug in sorted(names) for name in names[slug]]
+    candidates: set[tuple[str, str]] = set()
+    for first in range(0, len(flat), _ROWS):
+        scores = process.cdist(
+            flat[first : first + _ROWS],
+            flat,
+            scorer=fuzz.ratio,
+            score_cutoff=NEAR_DUPLICATE_RATIO * 100 - 0.5,  # a margin for rounding
+            dtype=numpy.float32,
+            workers=-1,
+        )
+        for row, column in zip(*numpy.nonzero(scores), strict=True):
+            a, b = owners[first + int(row)], owners[int(column)]
+            if a < b:
+                candidates.add((a, b))
     found = []
-    for (a, na), (b, nb) in combinations(sorted(names.items()), 2):
-        ratio = max((_similarity(x, y) for x in na for y in nb), default=0.0)
+    for a, b in sorted(candidates):
+        ratio = max((_similarity(x, y) for x in names[a] for y in names[b]), default=0.0)
         if ratio < NEAR_DUPLICATE_RATIO:
             continue
         reason = exclusions.pairs.get(frozenset((a, b)))

@@ -88,7 +88,11 @@ SCRIPT = """<script type="text/javascript">
   all.sort(function (a, b) { return b.size - a.size || (a.id < b.id ? -1 : 1); });
   var drawn = {};
   all.forEach(function (n) { drawn[n.id] = {label: n.label || "", size: 0}; });
-  var named = edges.get({filter: function (e) { return e.label; }, fields: ["id"]});
+  // edges that may carry their relation as a label (the page gives it to small drawings)
+  var named = edges.get({filter: function (e) { return e.label; },
+                         fields: ["id", "from", "to", "label"]});
+  var written = {};
+  named.forEach(function (e) { written[e.id] = e.label; });
   var ruler = document.createElement("canvas").getContext("2d");
   var hovered = null;
   function screenPx(n) { return n.size >= 25 ? 14 : 12; }
@@ -162,9 +166,28 @@ SCRIPT = """<script type="text/javascript">
       }
     });
     if (changes.length) { nodes.update(changes); }
-    if (named.length) {
-      edges.update(named.map(function (e) { return {id: e.id, font: {size: 11 / scale}}; }));
-    }
+    // a relation's label at the middle of its edge, only where it covers no name and no dot
+    var edgeBoxes = {}, edgeChanges = [];
+    ruler.font = "11px arial";
+    named.forEach(function (e) {
+      var a = discs[e.from], b = discs[e.to];
+      var half = ruler.measureText(e.label).width / 2 + 2, mx = (a[0] + b[0]) / 2;
+      var my = (a[1] + b[1]) / 2, box = [mx - half, my - 8, mx + half, my + 8];
+      if (boxes.every(function (o) { return apart(box, o); }) &&
+          all.every(function (o) { return clear(box, discs[o.id]); })) {
+        boxes.push(box);
+        edgeBoxes[e.id] = box;
+      }
+      // a blank, not "": vis-network keeps drawing an edge label updated to ""
+      var label = edgeBoxes[e.id] ? e.label : " ";
+      if (written[e.id] !== label || drawn["edge:" + e.id] !== scale) {
+        written[e.id] = label;
+        drawn["edge:" + e.id] = scale;
+        edgeChanges.push({id: e.id, label: label, font: {size: 11 / scale}});
+      }
+    });
+    if (edgeChanges.length) { edges.update(edgeChanges); }
+    window.edgeLabelled = Object.keys(edgeBoxes);
     window.labelled = Object.keys(showing);
     window.placedAt = scale;
     window.planned = planned;

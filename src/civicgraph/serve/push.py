@@ -2,30 +2,27 @@
 
 `push_bolt` runs the same loader as `serve bolt` against any Bolt URI (`bolt://`,
 `neo4j://`, `neo4j+s://` for a cluster or Aura). `push_sparql` uploads every graph of the
-dataset with the SPARQL 1.1 Graph Store HTTP Protocol: one `PUT` of N-Triples per graph,
-which replaces that graph, so pushing twice leaves the same triples.
+dataset with the SPARQL 1.1 Graph Store HTTP Protocol (`graphstore`): one `PUT` of N-Triples
+per named graph, which replaces that graph, so pushing twice leaves the same triples.
 """
 
 from __future__ import annotations
 
 import tempfile
-import time
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from civicgraph.errors import StoreError, UsageError
+from civicgraph.errors import UsageError
 from civicgraph.serve.bolt.driver import BoltTarget, LoadReport
 from civicgraph.serve.bolt.load import load
 from civicgraph.serve.bolt.rows import projection_rows
+from civicgraph.serve.graphstore import DATA_GRAPH, GraphStore
 from civicgraph.store.loading import Progress, quiet
 
 if TYPE_CHECKING:
     from civicgraph.graph.loaded import LoadedGraph
-
-ATTEMPTS = 4
-RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
 
 
 def push_bolt(graph: LoadedGraph, target: BoltTarget, progress: Progress = quiet) -> LoadReport:
@@ -67,49 +64,26 @@ def push_sparql(
     password: str | None = None,
     progress: Progress = quiet,
 ) -> dict[str, Any]:
-    """PUT every graph of the store to a Graph Store Protocol endpoint; return what was sent."""
-    import requests
+    """PUT every graph of the store to a Graph Store Protocol endpoint; return what was sent.
 
+    Each graph is sent as a named graph, the default graph as `DATA_GRAPH`, so the same push
+    works on servers with and without a default graph of their own.
+    """
     if not url.startswith(("http://", "https://")):
         raise UsageError(f"--sparql needs an http(s) URL of a Graph Store endpoint, not {url!r}")
-    auth = (user, password or "") if user else None
+    graphs = _graphs(store)
     sent: dict[str, int] = {}
-    with requests.Session() as http:
-        for named in _graphs(store):
-            name = "default" if isinstance(named, ox.DefaultGraph) else str(named.value)
-            params = {"default": ""} if name == "default" else {"graph": name}
+    with GraphStore(url, user, password) as endpoint:
+        endpoint.negotiate(_name(graphs[0]) if graphs else DATA_GRAPH)
+        for graph in graphs:
+            name = _name(graph)
             with tempfile.TemporaryFile() as body:
-                triples = _write_ntriples(store, named, body)
-                _put(http, url, params, body, auth, name)
+                triples = _write_ntriples(store, graph, body)
+                endpoint.put(name, body)
             sent[name] = triples
-            progress(f"graph {name}: {triples} triples")
+            progress(f"graph <{name}>: {triples} triples")
     return {"url": url, "graphs": sent, "triples": sum(sent.values())}
 
 
-def _put(
-    http: Any, url: str, params: dict[str, str], body: IO[bytes], auth: Any, name: str
-) -> None:
-    """PUT one graph, retrying connection failures and transient statuses with backoff."""
-    import requests
-
-    headers = {"Content-Type": "application/n-triples"}
-    problem = ""
-    for attempt in range(ATTEMPTS):
-        if attempt:
-            time.sleep(0.5 * 2**attempt)
-        body.seek(0)
-        try:
-            response = http.put(url, params=params, data=body, headers=headers, auth=auth)
-        except requests.RequestException as exc:
-            problem = f"cannot reach {url}: {exc}"
-            continue
-        if response.status_code in RETRY_STATUSES:
-            problem = f"{url} answered {response.status_code} for graph {name}"
-            continue
-        if response.status_code >= 400:
-            detail = response.text.strip().splitlines()[:1]
-            raise StoreError(
-                f"{url} refused graph {name}: {response.status_code} {' '.join(detail)}"
-            )
-        return
-    raise StoreError(f"push failed after {ATTEMPTS} attempts: {problem}")
+def _name(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
+    return DATA_GRAPH if isinstance(graph, ox.DefaultGraph) else str(graph.value)

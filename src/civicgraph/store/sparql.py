@@ -1,6 +1,7 @@
 """Run SPARQL over the store and render the answers.
 
-The default graph is the union of all graphs, so the ontology and the data answer together.
+The default graph is the union of all graphs, so the ontology and the data answer together,
+unless a query names its own dataset with FROM / FROM NAMED.
 Values from users reach a query only as `substitutions` (bound variables), never as text.
 A user's query never makes this process send a request: where one enters (`api.sparql`,
 the endpoint's workers) `SERVICE` (federation) is refused unless its endpoint's host is one
@@ -63,12 +64,26 @@ def _codepoint(match: re.Match[str]) -> str:
     return chr(code) if code <= 0x10FFFF else match.group(0)
 
 
+def _tokens(text: str) -> list[str]:
+    # SPARQL lets `\u0053ERVICE` stand for SERVICE anywhere: undo such escapes first
+    unescaped = _CODEPOINT.sub(_codepoint, text)
+    return [t for t in _TOKEN.findall(unescaped) if not t.startswith("#")]
+
+
+def has_dataset_clause(text: str) -> bool:
+    """Tell whether a query names its dataset (`FROM` or `FROM NAMED`).
+
+    In SPARQL 1.1 the keyword FROM appears only in a query's dataset clauses, so a FROM
+    token outside strings, IRIs, comments and names is one. (pyoxigraph applies the
+    clauses itself, but offers no parse tree to ask whether there are any.)
+    """
+    return any(token.upper() == "FROM" for token in _tokens(text))
+
+
 def services_in(text: str) -> list[str | None]:
     """Return the endpoint of every `SERVICE` clause of a query: its IRI, or None where it
     is named by a variable or a prefixed name (which this check does not resolve)."""
-    # SPARQL lets `\u0053ERVICE` stand for SERVICE anywhere: undo such escapes first
-    unescaped = _CODEPOINT.sub(_codepoint, text)
-    tokens = [t for t in _TOKEN.findall(unescaped) if not t.startswith("#")]
+    tokens = _tokens(text)
     found: list[str | None] = []
     for index, token in enumerate(tokens):
         if token.upper() != "SERVICE":
@@ -100,7 +115,8 @@ def query(
     sparql: str,
     bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    """Run a query with the standard prefixes, over the union of all graphs.
+    """Run a query with the standard prefixes, over the union of all graphs unless the
+    query names its dataset (FROM / FROM NAMED, which Oxigraph then applies).
 
     Oxigraph substitutes a bound variable only where the query also selects it.
     """
@@ -111,7 +127,7 @@ def query(
         return store.query(
             sparql,
             prefixes=PREFIXES,
-            use_default_graph_as_union=True,
+            use_default_graph_as_union=not has_dataset_clause(sparql),
             substitutions=substitutions or None,
         )
     except SyntaxError as exc:

@@ -16,6 +16,10 @@ needs the `updateSecurity` right; file and remote URLs are switched off as well)
 ArcadeDB's HTTP API, which it always starts, is stopped before anyone is told the password:
 it took server commands (`shutdown`, `create database`) from `root`. Our own loader writes
 through the JVM with no user, so the group does not apply to it.
+
+A read-only server answers clients through a Bolt shim (`shim`) on the public port, which
+fills in what Neo4j's tools expect and ArcadeDB lacks; ArcadeDB's own Bolt then listens on
+a loopback port of its own, behind the same read-only security.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from civicgraph.store.loading import Progress, gc_paused, quiet
 if TYPE_CHECKING:  # imported where used: `serve bolt` starts the JVM before loading them
     from civicgraph.serve.bolt.driver import LoadReport
     from civicgraph.serve.bolt.rows import GraphRows
+    from civicgraph.serve.bolt.shim import Shape
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -128,6 +133,9 @@ class EmbeddedBolt:
         self.password = password or generated_password()
         self.databases, self.read_only = databases, read_only
         self._server: Any = None
+        self._shim: Any = None
+        # a read-only server's ArcadeDB listens on loopback only, behind the shim
+        self.arcade_port = free_port("127.0.0.1") if read_only else port
 
     @property
     def uri(self) -> str:
@@ -146,11 +154,11 @@ class EmbeddedBolt:
         # ArcadeDB always starts its HTTP API: on loopback, on a port nobody is told, and
         # only until the databases exist (see `_lock_down`)
         config: dict[str, Any] = {
-            "host": self.host,
+            "host": "127.0.0.1" if self.read_only else self.host,
             "http_port": free_port("127.0.0.1"),
             "server_httpIncomingHost": "127.0.0.1",
             "server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
-            "bolt_port": self.port,
+            "bolt_port": self.arcade_port,
             **NO_LOAD_CSV,
         }
         try:
@@ -200,9 +208,32 @@ class EmbeddedBolt:
             raise StoreError("the embedded Bolt server is not running")
         database = self._server.get_database(self.databases[0]).get_java_database()
         try:
-            return write(database, rows, progress=progress)
+            report = write(database, rows, progress=progress)
         except jpype_errors() as exc:
             raise StoreError(f"loading the embedded Bolt server failed: {exc}") from exc
+        if self.read_only:
+            self._start_shim(rows, database)
+        return report
+
+    def _start_shim(self, rows: GraphRows, database: Any) -> None:
+        """Listen on the public port through the shim, once the graph is loaded."""
+        from civicgraph.serve.bolt.answers import Answers, Schema
+        from civicgraph.serve.bolt.shim import BoltShim
+
+        def shape(query: str) -> Shape:
+            return parsed_shape(database, query)
+
+        try:
+            self._shim = BoltShim(
+                self.host,
+                self.port,
+                ("127.0.0.1", self.arcade_port),
+                Answers(Schema.of(rows)),
+                shape,
+            )
+        except OSError as exc:
+            raise StoreError(f"cannot listen on {self.uri}: {exc}") from exc
+        self._shim.start()
 
     def start_loaded(
         self, rows: Callable[[], GraphRows], *, progress: Progress = quiet
@@ -229,6 +260,9 @@ class EmbeddedBolt:
 
     def stop(self) -> None:
         """Stop the server (databases are closed; files stay in `root`)."""
+        if self._shim is not None:
+            shim, self._shim = self._shim, None
+            shim.stop()
         if self._server is not None:
             server, self._server = self._server, None
             server.stop()
@@ -238,3 +272,20 @@ class EmbeddedBolt:
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+def parsed_shape(database: Any, query: str) -> Shape:
+    """Return what ArcadeDB's Cypher parser says of a query: read-only, and its columns."""
+    from civicgraph.serve.bolt.shim import Shape
+
+    failures: tuple[type[BaseException], ...] = (*jpype_errors(), AttributeError, TypeError)
+    try:
+        statement = database.getCypherStatementCache().get(query)
+        read_only = bool(statement.isReadOnly())
+        returned = statement.getReturnClause()
+        items = list(returned.getReturnItems()) if returned is not None else []
+    except failures:  # a query ArcadeDB cannot parse: it says why when it runs
+        return Shape(None, None)
+    if not items or any(item.isStar() for item in items):
+        return Shape(read_only, None)
+    return Shape(read_only, [str(item.getOutputName()) for item in items])

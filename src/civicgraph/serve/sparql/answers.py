@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from civicgraph.errors import QueryError
 from civicgraph.model.vocab import CIV, ID_BASE, ONTOLOGY_GRAPH
 from civicgraph.serve.sparql import results
-from civicgraph.store.sparql import PREFIXES, refuse_remote
+from civicgraph.store.sparql import PREFIXES, has_dataset_clause, refuse_remote
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
@@ -42,6 +42,27 @@ def text(status: int, message: str) -> Answer:
     return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode())
 
 
+def dataset(job: dict[str, Any]) -> dict[str, Any]:
+    """The dataset arguments of `Store.query` for a job, per SPARQL 1.1 Query and Protocol.
+
+    The protocol's `default-graph-uri`/`named-graph-uri` define the whole dataset where
+    either is given (a graph not named is out of it: named graphs alone leave the default
+    graph empty), overriding the query's own FROM/FROM NAMED; without them pyoxigraph
+    applies those clauses itself; without either the default graph is the union of all
+    graphs (the contract), which pyoxigraph would otherwise let override FROM.
+    """
+    default_graphs = job.get("default_graphs") or []
+    named_graphs = job.get("named_graphs") or []
+    if default_graphs or named_graphs:
+        return {
+            "default_graph": [ox.NamedNode(g) for g in default_graphs],
+            "named_graphs": [ox.NamedNode(g) for g in named_graphs],
+        }
+    if has_dataset_clause(job["query"]):
+        return {}
+    return {"use_default_graph_as_union": True}
+
+
 def run_query(store: ox.Store, job: dict[str, Any]) -> Answer:
     """Evaluate a SPARQL query, keep at most `max_rows` rows and serialise them."""
     try:
@@ -49,33 +70,30 @@ def run_query(store: ox.Store, job: dict[str, Any]) -> Answer:
     except QueryError as exc:
         return text(400, str(exc))
     try:
-        default_graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
-            ox.NamedNode(g) for g in job.get("default_graphs", [])
-        ]
-        named_graphs: list[ox.NamedNode | ox.BlankNode] = [
-            ox.NamedNode(g) for g in job.get("named_graphs", [])
-        ]
+        graphs = dataset(job)
+    except ValueError as exc:
+        return text(400, f"a graph IRI in default-graph-uri or named-graph-uri is invalid: {exc}")
+    try:
         answer = store.query(
-            job["query"],
-            prefixes=PREFIXES,
-            use_default_graph_as_union=not default_graphs,
-            default_graph=default_graphs or None,
-            named_graphs=named_graphs or None,
+            job["query"], prefixes=PREFIXES, base_iri=job.get("base_iri"), **graphs
         )
         limit = int(job["max_rows"])
-        if isinstance(answer, ox.QueryBoolean):
-            fmt = job["solutions"]
-            return Answer(200, results.media_type(fmt), results.boolean(answer, fmt), rows=1)
         if isinstance(answer, ox.QueryTriples):
-            found = _capped(answer, limit)
             fmt = job["graph"]
+            if fmt is None:
+                return text(406, results.not_acceptable("CONSTRUCT or DESCRIBE", graph=True))
+            found = _capped(answer, limit)
             body = results.triples(found[:limit], fmt)
             return Answer(
                 200, results.media_type(fmt), body, min(len(found), limit), _over(found, limit)
             )
+        fmt = job["solutions"]
+        if fmt is None:
+            return text(406, results.not_acceptable("SELECT or ASK", graph=False))
+        if isinstance(answer, ox.QueryBoolean):
+            return Answer(200, results.media_type(fmt), results.boolean(answer, fmt), rows=1)
         variables = [v.value for v in answer.variables]
         rows = _capped(([s[v] for v in variables] for s in answer), limit)
-        fmt = job["solutions"]
         body = results.solutions(variables, rows[:limit], fmt)
         return Answer(200, results.media_type(fmt), body, min(len(rows), limit), _over(rows, limit))
     except SyntaxError as exc:
@@ -114,6 +132,8 @@ def describe(store: ox.Store, job: dict[str, Any]) -> Answer:
         return Answer(200, "text/html; charset=utf-8", page.encode(), rows=len(found))
     unique = list(dict.fromkeys([*found, *incoming, *cited]))
     fmt = job["graph"]
+    if fmt is None:
+        return text(406, results.not_acceptable("entity", graph=True))
     return Answer(200, results.media_type(fmt), results.triples(unique, fmt), rows=len(unique))
 
 
@@ -163,8 +183,10 @@ def _html_page(
 def ontology(store: ox.Store, job: dict[str, Any]) -> Answer:
     """Answer `/ontology`: the ontology graph as built into the store."""
     graph = ox.NamedNode(ONTOLOGY_GRAPH)
-    found = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
     fmt = job["graph"]
+    if fmt is None:
+        return text(406, results.not_acceptable("ontology", graph=True))
+    found = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
     return Answer(200, results.media_type(fmt), results.triples(found, fmt), rows=len(found))
 
 

@@ -2,7 +2,8 @@
 
 Oxigraph serialises a whole answer or nothing; a capped answer needs its first N rows
 written out, so SELECT results are written here in the W3C formats (SPARQL 1.1 Query
-Results JSON, XML, CSV and TSV). Graphs and booleans use Oxigraph's own writers.
+Results JSON, XML, CSV and TSV). Graphs (Turtle, N-Triples, JSON-LD, RDF/XML) and booleans
+use Oxigraph's own writers.
 """
 
 from __future__ import annotations
@@ -33,14 +34,42 @@ GRAPH_TYPES = {
     "ttl": "text/turtle",
     "nt": "application/n-triples",
     "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
 }
-MEDIA_ALIASES = {
+# what a client may name, in `format`/`output`/`results` or in Accept, for each kind of
+# answer: SPARQLWrapper sends its return format's name (`xml`, `json-ld`, `turtle`, `n3`…)
+# and, for some, a media type as well; `xml` and `json` mean the W3C results formats for
+# solutions and RDF/XML and JSON-LD for graphs
+SOLUTION_NAMES = {
+    **{name: name for name in SOLUTION_TYPES},
+    **{media: name for name, media in SOLUTION_TYPES.items()},
+    "srj": "json",
+    "srx": "xml",
     "application/json": "json",
     "application/xml": "xml",
     "text/xml": "xml",
-    "text/plain": "nt",
-    "application/x-turtle": "ttl",
 }
+GRAPH_NAMES = {
+    **{name: name for name in GRAPH_TYPES},
+    **{media: name for name, media in GRAPH_TYPES.items()},
+    "turtle": "ttl",
+    "n3": "ttl",  # Turtle is N3; SPARQLWrapper's N3 reads text/turtle
+    "application/x-turtle": "ttl",
+    "application/turtle": "ttl",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "text/plain": "nt",
+    "json-ld": "jsonld",
+    "application/x-json+ld": "jsonld",
+    "json": "jsonld",
+    "application/json": "jsonld",
+    "xml": "rdfxml",
+    "rdf": "rdfxml",
+    "rdf+xml": "rdfxml",
+    "application/xml": "rdfxml",
+    "text/xml": "rdfxml",
+}
+FORMAT_PARAMETERS = ("format", "output", "results")
 BOOLEAN_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
@@ -51,7 +80,12 @@ RDF_FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
     "nt": ox.RdfFormat.N_TRIPLES,
     "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
 }
+
+
+class NotAcceptable(ValueError):
+    """No format the client asked for can be given (HTTP 406)."""
 
 
 def accepted(accept: str) -> list[str]:
@@ -71,24 +105,63 @@ def accepted(accept: str) -> list[str]:
     return [media for _, _, media in sorted(ranked)]
 
 
-def _format_name(media: str) -> str | None:
-    if media in SOLUTION_TYPES or media in GRAPH_TYPES:
-        return media
-    if media in MEDIA_ALIASES:
-        return MEDIA_ALIASES[media]
-    return next((k for k, v in {**SOLUTION_TYPES, **GRAPH_TYPES}.items() if v == media), None)
-
-
-def negotiate(accept: str | None, requested: str | None = None) -> tuple[str, str]:
-    """Pick the format for solutions and the one for graphs from `?format=` or Accept."""
+def _by_accept(accept: str | None) -> tuple[str | None, str | None]:
+    ranked = accepted(accept or "") or ["*/*"]
     solutions = graph = None
-    for media in [requested] if requested else accepted(accept or ""):
-        name = _format_name(media)
-        if name in SOLUTION_TYPES and solutions is None:
-            solutions = name
-        if name in GRAPH_TYPES and graph is None:
-            graph = name
-    return solutions or "json", graph or "ttl"
+    for media in ranked:
+        kind = media.removesuffix("/*") if media.endswith("/*") else None
+        if kind == "*":
+            solutions, graph = solutions or "json", graph or "ttl"
+        elif kind:  # `text/*`, `application/*`: the first format of that type
+            solutions = solutions or next(
+                (n for n, m in SOLUTION_TYPES.items() if m.startswith(kind + "/")), None
+            )
+            graph = graph or next(
+                (n for n, m in GRAPH_TYPES.items() if m.startswith(kind + "/")), None
+            )
+        else:
+            solutions = solutions or SOLUTION_NAMES.get(media)
+            graph = graph or GRAPH_NAMES.get(media)
+    return solutions, graph
+
+
+def negotiate(
+    accept: str | None, requested: list[str] | None = None
+) -> tuple[str | None, str | None]:
+    """Pick the format for solutions and the one for graphs, None where none fits.
+
+    The `format`/`output`/`results` parameters, where given, decide; otherwise Accept
+    (no Accept, or `*/*`: JSON and Turtle). A parameter naming no known format, or an
+    Accept that fits neither kind of answer, raises NotAcceptable.
+    """
+    values = [r.strip().lower() for r in requested or [] if r.strip()]
+    if not values:
+        solutions, graph = _by_accept(accept)
+        if solutions is None and graph is None:
+            raise NotAcceptable(
+                f"none of the types in Accept ({accept}) can be given; ask for one of "
+                + ", ".join([*SOLUTION_TYPES.values(), *GRAPH_TYPES.values()])
+            )
+        return solutions, graph
+    names = []
+    for value in values:  # a name, a media type or (SPARQLWrapper) a list of media types
+        items = [item.split(";")[0].strip() for item in value.split(",")]
+        known = [item for item in items if item in SOLUTION_NAMES or item in GRAPH_NAMES]
+        if not known:
+            choices = sorted({*SOLUTION_TYPES, *GRAPH_TYPES, "xml", "json", "turtle", "json-ld"})
+            raise NotAcceptable(f"unknown format {value!r}; use one of {', '.join(choices)}")
+        names += known
+    solutions = next((SOLUTION_NAMES[n] for n in names if n in SOLUTION_NAMES), None)
+    graph = next((GRAPH_NAMES[n] for n in names if n in GRAPH_NAMES), None)
+    return solutions, graph
+
+
+def not_acceptable(kind: str, graph: bool) -> str:
+    """Say which formats an answer of this kind comes in, for a 406."""
+    types = GRAPH_TYPES if graph else SOLUTION_TYPES
+    return f"no format asked for fits a {kind} answer; ask for one of " + ", ".join(
+        f"{name} ({media})" for name, media in types.items()
+    )
 
 
 def media_type(name: str) -> str:
@@ -189,6 +262,6 @@ def boolean(answer: ox.QueryBoolean, fmt: str) -> bytes:
 
 
 def triples(found: Iterable[ox.Triple], fmt: str) -> bytes:
-    """Write triples as Turtle (with the standard prefixes), N-Triples or JSON-LD."""
-    prefixes = PREFIXES if fmt == "ttl" else None
+    """Write triples as Turtle or RDF/XML (with the standard prefixes), N-Triples or JSON-LD."""
+    prefixes = PREFIXES if fmt in ("ttl", "rdfxml") else None
     return ox.serialize(list(found), format=RDF_FORMATS[fmt], prefixes=prefixes) or b""

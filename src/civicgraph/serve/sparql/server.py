@@ -1,7 +1,7 @@
 """The read-only SPARQL 1.1 Protocol endpoint, with dereferenceable IRIs and the ontology.
 
-Routes: `/sparql` (GET, POST form, POST `application/sparql-query`), `/id/<slug>` (an
-entity's triples as Turtle, N-Triples or JSON-LD, or an HTML page for browsers),
+Routes: `/sparql` (GET, HEAD, POST form, POST `application/sparql-query`), `/id/<slug>` (an
+entity's triples as Turtle, N-Triples, JSON-LD or RDF/XML, or an HTML page for browsers),
 `/ontology`, `/health` and `/`. Every update (an `update` parameter, an
 `application/sparql-update` body, an update in `query`, or a PUT/DELETE/PATCH) is refused
 with 403 on every route. Queries run in worker processes (civicgraph.serve.sparql.pool), so a
@@ -51,6 +51,10 @@ UPDATE_START = re.compile(
     re.IGNORECASE,
 )
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+ALLOWED_HEADERS = "Accept, Authorization, Content-Type, Cache-Control, Origin, X-Requested-With"
+HEADER_LIST = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+(?:\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*")
+HOST = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+QUERY_TYPES = ("application/x-www-form-urlencoded", "application/sparql-query")
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "X-Civicgraph-Truncated, X-Civicgraph-Rows",
@@ -109,6 +113,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._handle(None)
 
+    def do_HEAD(self) -> None:
+        self._handle(None)  # `_send` writes the headers of the GET answer and no body
+
     def do_POST(self) -> None:
         body = self._body()
         if body is not None:
@@ -125,9 +132,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_OPTIONS(self) -> None:
         self._started = time.perf_counter()
+        # the server is read-only and keeps no cookies, so any header a browser tool
+        # wants to send (Authorization, X-Requested-With, Cache-Control…) may come
+        requested = self.headers.get("Access-Control-Request-Headers", "")
         allow = {
-            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-            "Access-Control-Allow-Headers": "Content-Type, Accept",
+            "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+            "Access-Control-Allow-Headers": requested
+            if HEADER_LIST.fullmatch(requested)
+            else ALLOWED_HEADERS,
             "Access-Control-Max-Age": "86400",
         }
         self._send(Answer(204, "text/plain; charset=utf-8", b""), allow)
@@ -152,41 +164,68 @@ class Handler(BaseHTTPRequestHandler):
     def _handle(self, body: bytes | None) -> None:
         self._started = getattr(self, "_started", time.perf_counter())
         url = urlsplit(self.path)
-        params = parse_qs(url.query, keep_blank_values=True)
-        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        query: list[str] = params.get("query", [])
-        if body is not None:
-            text = body.decode("utf-8", errors="replace")
-            if content_type == "application/sparql-update":
-                self._send(_text(403, "updates are refused: this endpoint is read-only"))
-                return
-            if content_type == "application/x-www-form-urlencoded":
-                form = parse_qs(text, keep_blank_values=True)
-                for key, values in form.items():
-                    params.setdefault(key, []).extend(values)
-                query = params.get("query", [])
-            elif content_type == "application/sparql-query":
-                query = [text]
+        content_type, _, type_params = self.headers.get("Content-Type", "").partition(";")
+        content_type = content_type.strip().lower()
+        try:
+            params = parse_qs(url.query, keep_blank_values=True, errors="strict")
+            query: list[str] = params.get("query", [])
+            if body is not None:
+                if content_type == "application/sparql-update":
+                    self._send(_text(403, "updates are refused: this endpoint is read-only"))
+                    return
+                charset = _charset(type_params)
+                if charset not in (None, "utf-8", "utf8"):
+                    self._send(_text(415, f"the request body must be UTF-8, not {charset}"))
+                    return
+                text = body.decode("utf-8")
+                if content_type == "application/x-www-form-urlencoded":
+                    form = parse_qs(text, keep_blank_values=True, errors="strict")
+                    for key, values in form.items():
+                        params.setdefault(key, []).extend(values)
+                    query = params.get("query", [])
+                elif content_type == "application/sparql-query":
+                    query = [text]
+                elif body and url.path.rstrip("/") == "/sparql":
+                    self._send(_text(415, f"POST a query as {' or '.join(QUERY_TYPES)}"))
+                    return
+        except UnicodeDecodeError as exc:
+            self._send(
+                _text(400, f"the request is not valid UTF-8 ({exc.reason} at byte {exc.start})")
+            )
+            return
         if "update" in params or any(is_update(q) for q in query):
             self._send(_text(403, "updates are refused: this endpoint is read-only"))
             return
         route = url.path.rstrip("/") or "/"
-        if route == "/sparql":
-            self._query(query, params)
-        elif route.startswith("/id/"):
-            self._describe(unquote(route[len("/id/") :]), params)
-        elif route == "/ontology":
-            self._run({"kind": "ontology", "graph": self._formats(params)[1]})
-        elif route == "/health":
-            self._health()
-        elif route == "/":
-            self._send(Answer(200, "text/html; charset=utf-8", INDEX.encode()))
-        else:
-            self._send(_text(404, f"no such route {url.path}"))
+        try:
+            if route == "/sparql":
+                self._query(query, params)
+            elif route.startswith("/id/"):
+                self._describe(unquote(route[len("/id/") :]), params)
+            elif route == "/ontology":
+                self._run({"kind": "ontology", "graph": self._formats(params)[1]})
+            elif route == "/health":
+                self._health()
+            elif route == "/":
+                self._send(Answer(200, "text/html; charset=utf-8", INDEX.encode()))
+            else:
+                self._send(_text(404, f"no such route {url.path}"))
+        except results.NotAcceptable as exc:
+            self._send(_text(406, str(exc)))
 
-    def _formats(self, params: dict[str, list[str]]) -> tuple[str, str]:
-        requested = params.get("format", [None])[0]
+    def _formats(self, params: dict[str, list[str]]) -> tuple[str | None, str | None]:
+        requested = [v for name in results.FORMAT_PARAMETERS for v in params.get(name, [])]
         return results.negotiate(self.headers.get("Accept"), requested)
+
+    def _base_iri(self) -> str:
+        """The endpoint's own URL, the base for a query's relative IRIs (RFC 3986 5.1.3,
+        as Oxigraph's server does): from the Host the client used, else the bound address."""
+        host = self.headers.get("Host", "")
+        if not HOST.fullmatch(host):
+            address = self.server.server_address[0]
+            name = address.decode() if isinstance(address, bytes) else str(address)
+            host = f"{name}:{self.server.server_port}"
+        return f"http://{host}/sparql"
 
     def _query(self, query: list[str], params: dict[str, list[str]]) -> None:
         if len(query) != 1 or not query[0].strip():
@@ -197,6 +236,7 @@ class Handler(BaseHTTPRequestHandler):
         job = {
             "kind": "query",
             "query": query[0],
+            "base_iri": self._base_iri(),
             "solutions": solutions,
             "graph": graph,
             "max_rows": endpoint.max_rows,
@@ -212,7 +252,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         accepted = results.accepted(self.headers.get("Accept") or "")
         rdf = [m for m in accepted if m not in HTML_TYPES and m != "*/*"]
-        wants_html = "format" not in params and any(
+        asked = any(name in params for name in results.FORMAT_PARAMETERS)
+        wants_html = not asked and any(
             m in HTML_TYPES and (not rdf or accepted.index(m) < accepted.index(rdf[0]))
             for m in accepted
         )
@@ -221,7 +262,7 @@ class Handler(BaseHTTPRequestHandler):
                 "kind": "describe",
                 "slug": slug,
                 "html": wants_html,
-                "graph": self._formats(params)[1],
+                "graph": "ttl" if wants_html else self._formats(params)[1],
             }
         )
 
@@ -294,6 +335,15 @@ def _refusal(refused: Refused, endpoint: Endpoint) -> tuple[Answer, str | None]:
         return _text(503, f"the store cannot be read now: {refused.reason}"), "5"
     assert isinstance(refused, Busy)
     return _text(503, f"no query worker free within {endpoint.timeout:g} s"), "1"
+
+
+def _charset(type_params: str) -> str | None:
+    """The charset a Content-Type's parameters name, lower-cased (None if none)."""
+    for param in type_params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
 
 
 def _size(count: int) -> str:
