@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections import defaultdict
 
 import pytest
@@ -14,6 +15,7 @@ from followthemoney.statement import StatementEntity, read_statements
 
 from civicgraph.api import CivicGraph
 from civicgraph.graph.ftm import DATASET, entity_id
+from tests.conftest import BUNDLED_DATA
 
 
 def exported(graph: CivicGraph, fmt: str) -> bytes:
@@ -66,13 +68,25 @@ def test_every_entity_is_valid_and_every_relationship_is_proved(
     assert {entity_id(n) for n in nodes} <= set(entities)
 
 
-def test_quotes_and_offsets_are_in_the_description(chapter: CivicGraph) -> None:
+def test_every_quote_is_verbatim_at_its_offsets_in_its_proof(chapter: CivicGraph) -> None:
     entities = ftm_export(chapter)
-    some = next(iter(chapter.projection.edges(keys=True, data=True)))
-    key = some[2]
-    link = entities.get(entity_id(key))
-    assert link is not None
-    assert any("#char=" in text for text in link.get("description"))
+    cited = re.compile(
+        r"^“(?P<quote>.*)” \((?P<doc>[^,]+), #char=(?P<start>\d+),(?P<end>\d+)\)$", re.S
+    )
+    checked = 0
+    for link in (e for e in entities.values() if e.schema.edge):
+        proofs = set(link.get("proof"))
+        for text in link.get("description"):
+            match = cited.match(text)
+            assert match, text
+            document = entities[entity_id(match["doc"])]
+            assert document.id in proofs
+            source = (BUNDLED_DATA / "sources" / document.first("fileName")).read_text(
+                encoding="utf-8"
+            )
+            assert source[int(match["start"]) : int(match["end"])] == match["quote"]
+            checked += 1
+    assert checked >= len([e for e in entities.values() if e.schema.edge])
 
 
 def test_dates_only_where_the_text_states_them(chapter: CivicGraph) -> None:
