@@ -383,12 +383,12 @@ class CivicGraph:
     ) -> dict[str, Any]:
         """Return a window of a source (its text as built) cut into highlighted segments, its
         cited spans with their facts, the quote at `at` (to `end`) marked; see graph.reader."""
-        from civicgraph.graph.reader import document_spans, reading
+        from civicgraph.graph.reader import loaded_spans, reading
 
         if document not in self._spans:  # read once per document: spans and their facts
             built = self.build_info().get("data_dir")
             dirs = [Path(d) / "sources" for d in (built, self.settings.data_dir) if d]
-            self._spans[document] = document_spans(self.store, self.names, dirs, document)
+            self._spans[document] = loaded_spans(self.loaded, dirs, document)
         text, spans = self._spans[document]
         return {"document": document, **reading(text, spans, at=at, end=end, start=start)}
 

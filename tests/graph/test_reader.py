@@ -9,7 +9,14 @@ import pytest
 from civicgraph.api import CivicGraph
 from civicgraph.config import REPO_DIR
 from civicgraph.errors import NotFoundError, StoreError
-from civicgraph.graph.reader import Span, document_spans, reading, source_text
+from civicgraph.graph.reader import (
+    Span,
+    document_spans,
+    kept_spans,
+    loaded_spans,
+    reading,
+    source_text,
+)
 
 CHAPTER = "building-resilient-communities-intro.txt"
 SOURCES = [REPO_DIR / "data" / "sources", Path(__file__).parents[1] / "fixtures/mini/sources"]
@@ -101,3 +108,29 @@ def test_an_unknown_document_is_not_found_and_a_changed_text_is_refused(
     (tmp_path / "mini.txt").write_text("another text", encoding="utf-8")
     with pytest.raises(StoreError):
         source_text([tmp_path], "mini.txt", "0" * 64)
+
+
+@pytest.mark.parametrize(("fixture", "document"), [("chapter", CHAPTER), ("mini", "mini.txt")])
+def test_spans_from_the_kept_files_are_the_stores(
+    fixture: str, document: str, request: pytest.FixtureRequest
+) -> None:
+    graph: CivicGraph = request.getfixturevalue(fixture)
+    kept = kept_spans(graph.loaded, document)
+    assert kept is not None
+    assert [s.as_dict() for s in kept] == [s.as_dict() for s in spans_of(graph, document)[1]]
+
+
+def test_without_kept_citations_the_reader_reads_the_store(
+    mini_store: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from civicgraph.store.kept import citations_file
+
+    copy = tmp_path / "store"
+    shutil.copytree(mini_store, copy, symlinks=True)
+    graph = CivicGraph.open(copy)
+    citations_file(graph.loaded.build.directory, graph.loaded.build.ontology_dir).unlink()
+    assert kept_spans(graph.loaded, "mini.txt") is None
+    text, spans = loaded_spans(graph.loaded, SOURCES, "mini.txt")
+    assert spans and all(text[s.start : s.end] == s.quote for s in spans)

@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -24,7 +24,11 @@ from civicgraph.graph.entities import DCT_SOURCE, QB_DATASET, QB_MEASURE_TYPE, N
 from civicgraph.graph.entities import properties as properties_of
 from civicgraph.model.ontology import Model
 from civicgraph.model.vocab import CIV, local_name, slug_of
-from civicgraph.store.sparql import value
+from civicgraph.store.kept import read_citations
+from civicgraph.store.sparql import select, value
+
+if TYPE_CHECKING:
+    from civicgraph.graph.loaded import LoadedGraph
 
 WINDOW = 4_000  # characters of text in one reading
 KINDS = ("entity", "relationship", "observation")
@@ -103,6 +107,23 @@ class _Facts:
         summary = self.names.entities.get(slug)
         return summary.ref() if summary else {"id": slug, "label": slug, "types": []}
 
+    def relationship(
+        self, slug: str, source: str, target: str, data: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A relationship as a fact, from its edge in the projection."""
+        relation = self.model.relations[data["predicate"]]
+        return {
+            "kind": "relationship",
+            "id": slug,
+            "predicate": relation.key,
+            "verb": relation.label,
+            "start": data.get("start"),
+            "end": data.get("end"),
+            "date_basis": data.get("date_basis"),
+            "status": data["status"],
+            "entities": [self.ref(source), self.ref(target)],
+        }
+
     def of(self, node: Any) -> dict[str, Any] | None:
         slug = slug_of(value(node))
         if slug in self.names.entities:
@@ -168,6 +189,56 @@ def cited_spans(
             fact = facts.of(link.subject)
             if fact is not None and fact not in span.facts:
                 span.facts.append(fact)
+    for span in spans.values():
+        span.facts.sort(key=lambda f: (KINDS.index(f["kind"]), f["id"]))
+    return sorted(spans.values(), key=lambda s: (s.start, -s.end))
+
+
+OBSERVATIONS_CITED = """
+SELECT ?doc ?node ?start ?end ?quote WHERE {
+  ?node qb:measureType ?measure ; civ:citation ?c .
+  ?c dcterms:source ?doc ; civ:charStart ?start ; civ:charEnd ?end .
+  OPTIONAL { ?c civ:quote ?quote } }"""
+
+
+def kept_spans(loaded: LoadedGraph, document: str) -> list[Span] | None:
+    """Return a document's cited spans as `cited_spans` does, from the files kept beside
+    the build (the citations of entities and relationships, the projection's edges) and
+    one query for the observations: a large source is cited tens of thousands of times,
+    and reading each citation from the store took seconds. None when nothing is kept."""
+    build = loaded.build
+    kept = read_citations(build.directory, build.ontology_dir)
+    if kept is None:
+        return None
+    node, _ = document_node(build.store, document)  # NotFoundError for an unknown one
+    facts = _Facts(build.store, loaded.names, build.model)
+    edges = {key: (u, v, data) for u, v, key, data in loaded.projection.edges(keys=True, data=True)}
+    spans: dict[tuple[int, int], Span] = {}
+
+    def add(start: int, end: int, quote: str, fact: dict[str, Any] | None) -> None:
+        span = spans.setdefault((start, end), Span(start, end, quote))
+        if fact is not None and fact not in span.facts:
+            span.facts.append(fact)
+
+    for iri, citations in kept[0].items():
+        slug = slug_of(iri)
+        for citation in citations:
+            if citation["document"] != document:
+                continue
+            if slug in loaded.names.entities:
+                fact = facts.of(ox.NamedNode(iri))
+            elif slug in edges:
+                fact = facts.relationship(slug, *edges[slug])
+            else:
+                fact = None
+            add(citation["char_start"], citation["char_end"], citation["quote"], fact)
+    for row in select(build.store, OBSERVATIONS_CITED, {"doc": node}):
+        add(
+            int(value(row["start"])),
+            int(value(row["end"])),
+            value(row["quote"]),
+            facts.of(row["node"]),
+        )
     for span in spans.values():
         span.facts.sort(key=lambda f: (KINDS.index(f["kind"]), f["id"]))
     return sorted(spans.values(), key=lambda s: (s.start, -s.end))
@@ -241,3 +312,15 @@ def reading(
         "spans": [s.as_dict() for s in shown],
         "marked": marked,
     }
+
+
+def loaded_spans(
+    loaded: LoadedGraph, directories: list[Path], document: str
+) -> tuple[str, list[Span]]:
+    """Return a document's text and cited spans, from the kept files where the build has
+    them, else from the store."""
+    node, sha256 = document_node(loaded.build.store, document)
+    spans = kept_spans(loaded, document)
+    if spans is None:
+        spans = cited_spans(loaded.build.store, loaded.names, loaded.build.model, node)
+    return source_text(directories, document, sha256), spans
