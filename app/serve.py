@@ -6,7 +6,10 @@ opens the current build and draws the Network page's first view into the caches 
 session shares (see `explorer.warm`), so the first visitor does not wait for the imports,
 the scores and the layout, as `serve bolt` says `ready` only once loaded. Done on a thread
 while Streamlit starts, the two took turns on the GIL and the first visitor waited for
-both. A store that cannot be opened is left for the page to explain.
+both. A store that cannot be opened is left for the page to explain. The audit the About
+page shows (seconds on a large graph) is computed by a low-priority process of its own
+started beside the server, and kept beside the build, so it neither holds the GIL from the
+first visitors nor makes the first visitor of About wait.
 
 On SIGTERM or Ctrl-C Streamlit stops gracefully, and its web server (uvicorn) waits for
 open connections to close, with no limit: with a browser tab open, the process sometimes
@@ -15,9 +18,11 @@ never ended. The explorer now gives that shutdown `STOP_WITHIN_S` seconds, then 
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import signal
+import subprocess
 import sys
 import threading
 from typing import Any
@@ -35,6 +40,27 @@ def _warm() -> None:
         explorer.warm()
     except Exception:  # the page shows the same error, in words, when visited
         pass
+
+
+AUDIT = (
+    "import os; os.nice(10)\n"
+    "from civicgraph.api import CivicGraph\n"
+    "CivicGraph.open().audit_report()"
+)
+
+
+def _audit_aside() -> None:
+    """Compute and keep the build's audit in a low-priority process; stopped at exit."""
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-c", AUDIT],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:  # the page computes it when visited
+        return
+    atexit.register(process.kill)
 
 
 def _stop_within_a_deadline() -> None:
@@ -79,6 +105,7 @@ def main() -> None:
     _stop_within_a_deadline()
     _navigation_from_the_start()
     _warm()
+    _audit_aside()
     sys.exit(cli.main(prog_name="streamlit"))
 
 

@@ -26,8 +26,7 @@ def documents(version: str) -> dict[str, str]:
 def audit(version: str) -> dict[str, Any] | str:
     """Return the audit of the data this build came from, or why it could not run."""
     try:
-        report: dict[str, Any] = open_graph(version).audit_build().to_json()
-        return report
+        return open_graph(version).audit_report()
     except (CivicGraphError, OSError) as exc:
         return str(exc)
 

@@ -367,6 +367,14 @@ class CivicGraph:
         settings = replace(self.settings, data_dir=Path(data_dir)) if data_dir else self.settings
         return self.audit(settings)
 
+    def audit_report(self) -> dict[str, Any]:
+        """Return `audit_build()` as JSON, kept beside the build until the data changes."""
+        from civicgraph.store.kept import audit_file, kept_json
+
+        data_dir = Path(self.build_info().get("data_dir") or self.settings.data_dir)
+        path = audit_file(self.build_dir, data_dir, self.loaded.build.ontology_dir)
+        return kept_json(path, lambda: self.audit_build().to_json())
+
     def documents(self) -> dict[str, str]:
         """Return each source document's bibliographic citation, keyed by its path."""
         from civicgraph.graph.evidence import documents

@@ -13,7 +13,9 @@ from civicgraph.api import CivicGraph
 from civicgraph.config import Settings
 from civicgraph.graph.entities import NameIndex
 from civicgraph.graph.project import project
+from civicgraph.store.builder import build
 from civicgraph.store.kept import cache_file, cached_projection, names_file
+from tests.conftest import MINI
 
 
 def same(a: nx.MultiDiGraph[str], b: nx.MultiDiGraph[str]) -> bool:
@@ -87,3 +89,21 @@ def test_the_kept_citations_are_the_stores(fixture: str, request: pytest.Fixture
     scan = graph.store.quads_for_pattern(None, ox.NamedNode(DCT_DESCRIPTION), None, None)
     described = {slug_of(value(q.subject)): value(q.object) for q in scan}
     assert descriptions == {s: d for s, d in described.items() if s in graph.projection}
+
+
+def test_the_audit_is_kept_until_the_data_changes(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    settings = Settings.resolve(data_dir=data, store_dir=tmp_path / "store", env={})
+    build(settings)
+    graph = CivicGraph(settings)
+    report = graph.audit_report()
+    assert report == graph.audit_build().to_json()
+    kept = list(graph.build_dir.glob("audit-*.json"))
+    assert len(kept) == 1
+    kept[0].write_text('{"kept": true}', encoding="utf-8")  # read back, not recomputed
+    assert CivicGraph(settings).audit_report() == {"kept": True}
+    entities = next(data.glob("entities/*.yaml"))
+    entities.write_text(entities.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert CivicGraph(settings).audit_report() == report  # an edit: audited again
+    assert len(list(graph.build_dir.glob("audit-*.json"))) == 2
