@@ -369,7 +369,7 @@ class CivicGraph:
 
     def audit_report(self) -> dict[str, Any]:
         """Return `audit_build()` as JSON, kept beside the build until the data changes."""
-        from civicgraph.store.kept import audit_file, kept_json
+        from civicgraph.store.kept_audit import audit_file, kept_json
 
         data_dir = Path(self.build_info().get("data_dir") or self.settings.data_dir)
         path = audit_file(self.build_dir, data_dir, self.loaded.build.ontology_dir)

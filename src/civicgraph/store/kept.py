@@ -1,6 +1,5 @@
-"""The files kept beside a build: the projection, the name index, the citations, the
-layouts of the drawings made of it (`layouts/`, one file per drawing) and the audit of the
-data it was built from (the explorer's About page; seconds to compute on a large graph).
+"""The files kept beside a build: the projection, the name index, the citations and the
+layouts of the drawings made of it (`layouts/`, one file per drawing).
 
 Reading them back from the store means decoding every IRI of every relationship, a random
 lookup in Oxigraph's string table each (about 25 µs at 100k entities, 90 s for the
@@ -243,31 +242,3 @@ def write_positions(build_dir: Path, key: str, positions: dict[str, tuple[float,
         return
     rows = [[node, round(x, 1), round(y, 1)] for node, (x, y) in sorted(positions.items())]
     write_json(path, {"positions": rows})
-
-
-def audit_file(build_dir: Path, data_dir: Path, ontology_dir: Path) -> Path:
-    """Name the kept audit of a data directory: its key covers every file's path, size and
-    modification time, the ontology and the audit's code, so an edit makes a new one."""
-    from civicgraph.build import audit
-
-    digest = hashlib.sha256(_digest(ontology_dir).encode())
-    digest.update(Path(audit.__file__).read_bytes())
-    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
-        stat = path.stat()
-        digest.update(
-            f"{path.relative_to(data_dir)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
-        )
-    return build_dir / f"audit-{digest.hexdigest()[:16]}.json"
-
-
-def kept_json(path: Path, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Return the JSON kept at `path`, else compute it and keep it (where writable)."""
-    try:
-        found = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(found, dict):
-            return found
-    except (OSError, ValueError):
-        pass
-    data = compute()
-    write_json(path, data)
-    return data
