@@ -187,12 +187,18 @@ def central_actors(count: int = 10) -> None:
 
 
 def main() -> None:
+    # the title first: the sidebar's list of every entity is a large message on a big graph
+    heading = st.empty()
+    named = st.query_params.get("entity")
+    labels = entity_labels(version)
+    if named in labels:
+        heading.title(md(labels[named]))
     with st.sidebar:
         chosen = pick_entity(
             graph, version, "Entity", key="profile", param="entity", unknown_here=False
         )
     if chosen is None:
-        st.title("Entity profile")
+        heading.title("Entity profile")
         unknown = st.query_params.get("entity")
         if unknown:
             say_unknown(graph, version, unknown, links=True)
@@ -201,7 +207,7 @@ def main() -> None:
         central_actors()
         st.stop()
     profile = entity_profile(version, chosen)
-    st.title(md(profile["label"]))
+    heading.title(md(profile["label"]))
     st.caption(" · ".join(profile["types"]) + f" · id `{profile['id']}`")
     left, right = st.columns([3, 2])
     with left:
