@@ -79,6 +79,7 @@ def test_results_come_as_xml_csv_and_tsv_by_content_negotiation(endpoint: str) -
         timeout=30,
     )
     assert tsv.headers["Content-Type"].startswith("text/tab-separated-values")
+    assert tsv.headers["Vary"] == "Accept"  # a cache must not hand this to a JSON client
     assert tsv.text.splitlines()[1] == "<https://w3id.org/civicgraph/id/network-for-oral-trials>"
 
 

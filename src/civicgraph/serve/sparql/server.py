@@ -58,6 +58,7 @@ QUERY_TYPES = ("application/x-www-form-urlencoded", "application/sparql-query")
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "X-Civicgraph-Truncated, X-Civicgraph-Rows",
+    "Vary": "Accept",  # every answer is negotiated on Accept: caches must key on it
 }
 INDEX = """<!doctype html><html lang=en><head><meta charset=utf-8><title>civicgraph SPARQL</title>
 </head><body><h1>civicgraph SPARQL endpoint</h1>
