@@ -104,6 +104,8 @@ def test_every_bad_input_exits_2_with_one_line_and_changes_nothing(workdir: Path
         assert "Traceback" not in err
     code, _, err = run("source", "add", str(HTML), "--id", "harbor")
     assert code == 2 and "a source with id 'harbor' exists (data/sources/harbor.txt)" in err
+    code, _, err = run("source", "add", str(HTML), "--data", "nowhere")
+    assert (code, err) == (2, "nowhere: no such data directory\n")
     assert files_under(workdir / "data") == before
 
 

@@ -75,7 +75,7 @@ def add_source(
     _refuse_taken(new_id, sources_dir, shown)
     data = extracted.text.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
-    _refuse_duplicate(digest, sources_dir, shown)
+    _refuse_duplicate(digest, sources_dir, file, shown)
 
     original = sources_dir / ORIGINALS / f"{new_id}{file.suffix.lower()}"
     text_path, metadata_path = sources_dir / f"{new_id}.txt", sources_dir / f"{new_id}.yaml"
@@ -92,8 +92,7 @@ def add_source(
             "license": about.license,
             "original": original.relative_to(sources_dir).as_posix(),
             "sha256": digest,
-        },
-        extracted.kind,
+        }
     )
     # the text last: with it in place, the source exists
     _place(
@@ -118,8 +117,9 @@ def add_source(
 
 def slug_for(title: str) -> str:
     """Return a source id for a title: lower-case ASCII words joined by hyphens, kept short."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    decomposed = unicodedata.normalize("NFKD", title.lower())
+    unaccented = "".join(c for c in decomposed if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", unaccented).strip("-")
     if len(slug) > MAX_SLUG:  # cut at the last word boundary that fits
         cut = slug[: MAX_SLUG + 1]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:MAX_SLUG]
@@ -154,8 +154,10 @@ def _refuse_taken(new_id: str, sources_dir: Path, shown: str) -> None:
             )
 
 
-def _refuse_duplicate(digest: str, sources_dir: Path, shown: str) -> None:
+def _refuse_duplicate(digest: str, sources_dir: Path, file: Path, shown: str) -> None:
     for text_path in source_texts(sources_dir) if sources_dir.is_dir() else []:
+        if text_path.resolve() == file.resolve():  # a document dropped among the sources
+            continue
         if hashlib.sha256(text_path.read_bytes()).hexdigest() == digest:
             known = _metadata_of(text_path).get("id", "?")
             raise SourceError(
@@ -174,7 +176,7 @@ def _metadata_of(text_path: Path) -> dict[str, Any]:
     return meta if isinstance(meta, dict) else {}
 
 
-def _metadata_text(fields: dict[str, Any], kind: str) -> str:
+def _metadata_text(fields: dict[str, Any]) -> str:
     kept = {
         key: value
         for key, value in fields.items()
@@ -184,8 +186,9 @@ def _metadata_text(fields: dict[str, Any], kind: str) -> str:
         kept, sort_keys=False, allow_unicode=True, default_flow_style=None, width=10_000
     )
     comment = (
-        f"# Text extracted from the {kind} original by `civicgraph source add` and normalised "
-        "(civicgraph.build.extract); quotes point into it: never edit it.\n"
+        f"# {fields['id']}.txt is the text of `original`, extracted and normalised by\n"
+        "# `civicgraph source add` (civicgraph.build.extract): never edit it, citations\n"
+        "# point into it by offset.\n"
     )
     return comment + body
 

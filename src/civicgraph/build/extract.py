@@ -71,7 +71,7 @@ class Extracted:
 
     text: str
     title: str | None
-    kind: str  # "text", "html" or "pdf"
+    kind: str  # "plain text", "HTML" or "PDF"
     original: bytes  # the file's bytes, as read
 
 
@@ -109,15 +109,15 @@ def extract(path: Path, shown: str) -> Extracted:
         raise SourceError(shown, "the file is empty")
     if suffix == ".pdf":
         blocks, title = _pdf_pages(data, shown)
-        kind = "pdf"
+        kind = "PDF"
     elif suffix in (".html", ".htm"):
         blocks, title = _html_blocks(data)
-        kind = "html"
+        kind = "HTML"
     else:
-        blocks, title, kind = [_plain_text(data, shown)], None, "text"
+        blocks, title, kind = [_plain_text(data, shown)], None, "plain text"
     text = canonical(blocks)
     if not text:
-        if kind == "pdf":
+        if kind == "PDF":
             raise SourceError(
                 shown, "no text layer (a scanned PDF?); run OCR on it first and add the result"
             )
