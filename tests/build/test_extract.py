@@ -106,3 +106,12 @@ def test_a_missing_file_and_a_directory_are_refused(tmp_path: Path) -> None:
     (tmp_path / "folder.txt").mkdir()
     with pytest.raises(SourceError, match="not a file"):
         extract(tmp_path / "folder.txt", "folder.txt")
+
+
+def test_markdown_keeps_its_markup_and_suffixes_ignore_case(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Notes\n\nA *first*\nline.\n", encoding="utf-8")
+    assert extract(notes, "notes.md").text == "# Notes\n\nA *first* line.\n"
+    page = tmp_path / "PAGE.HTM"
+    page.write_text("<p>One <b>bold</b><br>word.</p><ul><li>a</li><li>b</li></ul>")
+    assert extract(page, "PAGE.HTM").text == "One bold word.\n\na\n\nb\n"
