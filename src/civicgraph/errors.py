@@ -53,6 +53,15 @@ class NotFoundError(CivicGraphError):
         super().__init__(message)
 
 
+class SourceError(CivicGraphError):
+    """A document cannot be added as a source: missing, unreadable, empty, or already there."""
+
+    def __init__(self, file: str, message: str, line: int | None = None) -> None:
+        self.file, self.line, self.message = file, line, message
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {message}")
+
+
 class UsageError(CivicGraphError):
     """Arguments that cannot work together, or a feature not available yet."""
 

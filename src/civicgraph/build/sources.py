@@ -1,7 +1,9 @@
 """Source documents under `data/sources/` and the citations that quote them.
 
 A source is a text file kept byte for byte as published plus a YAML metadata record beside
-it. Citations give a quote; this module finds the quote's code-point offsets in the text.
+it; a document added with `source add` also keeps its original under `originals/`, which is
+not read here. Citations give a quote; this module finds the quote's code-point offsets in
+the text.
 """
 
 from __future__ import annotations
@@ -15,7 +17,12 @@ import yaml
 
 from civicgraph.errors import Problem, clipped, relative_to_cwd
 
-METADATA_FIELDS = {"id", "title", "authors", "year", "publisher", "sha256"}
+METADATA_FIELDS = {
+    *("id", "title", "authors", "year", "publisher", "sha256"),
+    *("url", "license", "original"),  # written by `source add` when known
+}
+# `source add` keeps each document as it came in here; it is not itself a source text.
+ORIGINALS = "originals"
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,7 @@ def load_sources(sources_dir: Path) -> tuple[list[SourceDocument], list[Problem]
     problems: list[Problem] = []
     if not sources_dir.is_dir():
         return [], [Problem(relative_to_cwd(sources_dir), 0, "no sources directory")]
-    for text_path in sorted(sources_dir.rglob("*.txt")):
+    for text_path in source_texts(sources_dir):
         meta_path = text_path.with_suffix(".yaml")
         shown = relative_to_cwd(meta_path)
         if not meta_path.exists():
@@ -119,6 +126,15 @@ def load_sources(sources_dir: Path) -> tuple[list[SourceDocument], list[Problem]
     if not documents and not problems:
         problems.append(Problem(relative_to_cwd(sources_dir), 0, "no source texts (*.txt)"))
     return documents, problems
+
+
+def source_texts(sources_dir: Path) -> list[Path]:
+    """Every source text under `sources_dir`, in order; the originals kept beside are not."""
+    return sorted(
+        path
+        for path in sources_dir.rglob("*.txt")
+        if path.relative_to(sources_dir).parts[0] != ORIGINALS
+    )
 
 
 def decoded(data: bytes, shown: str) -> str | Problem:

@@ -2,5 +2,6 @@
 
 `app` is the Typer application and the entry point; each other module adds one group of
 commands (`data`: build, synth, audit; `lookup`: stats, entity, search, sparql, export;
-`analytics`; `interfaces`: serve, cypher, push; `explore`); `kit` holds what they share.
+`analytics`; `interfaces`: serve, cypher, push; `explore`; `sources`: source add); `kit`
+holds what they share.
 """

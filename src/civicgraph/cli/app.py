@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from civicgraph.cli import analytics, data, explore, interfaces, lookup
+from civicgraph.cli import analytics, data, explore, interfaces, lookup, sources
 
 app = typer.Typer(
     name="civicgraph",
@@ -38,6 +38,7 @@ app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options"
 app.command()(data.synth)
 analytics.register_analytics(app)
 app.command()(data.audit)
+app.add_typer(sources.source_app, name="source")
 interfaces.register_query_interfaces(app, serve_app)
 
 

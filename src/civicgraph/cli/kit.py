@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from civicgraph.config import Settings
-from civicgraph.errors import CivicGraphError, DataError, NotFoundError
+from civicgraph.errors import CivicGraphError, DataError, NotFoundError, SourceError
 from civicgraph.model.text import when
 
 if TYPE_CHECKING:
@@ -51,6 +51,8 @@ def reported_errors() -> Iterator[None]:
         if exc.suggestions:
             lines.append("did you mean: " + "; ".join(exc.suggestions))
         fail("\n".join(lines), exc.exit_code)
+    except SourceError as exc:  # already names its file, like a build problem
+        fail(str(exc), exc.exit_code)
     except CivicGraphError as exc:
         fail(f"error: {exc}", exc.exit_code)
 
