@@ -220,3 +220,15 @@ def virtuoso_server(workdir: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def listening(port: int) -> bool:
+    """Whether a server listens on the port. A connection to a free port in the ephemeral
+    range can meet itself (the kernel picks that port as its source: a TCP simultaneous
+    open), which polling makes likely on a busy machine; that is not a server."""
+    try:
+        connection = socket.create_connection(("127.0.0.1", port), timeout=1)
+    except OSError:
+        return False
+    with connection:
+        return connection.getsockname() != connection.getpeername()

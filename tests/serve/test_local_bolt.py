@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.servers import listening
 
 PARENT = """
 import sys, time
@@ -22,14 +23,6 @@ time.sleep(3600)
 """
 
 
-def _open(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
 @pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux's")
 def test_the_console_server_dies_with_a_killed_parent(chapter_store: Path) -> None:
     parent = subprocess.Popen(
@@ -40,11 +33,11 @@ def test_the_console_server_dies_with_a_killed_parent(chapter_store: Path) -> No
         uri = parent.stdout.readline().strip()
         assert uri.startswith("bolt://127.0.0.1:"), uri
         port = int(uri.rsplit(":", 1)[1])
-        assert _open(port)
+        assert listening(port)
     finally:
         parent.send_signal(signal.SIGKILL)  # no atexit, no cleanup: only the kernel is left
         parent.wait()
     deadline = time.monotonic() + 30
-    while _open(port) and time.monotonic() < deadline:
+    while listening(port) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not _open(port)
+    assert not listening(port)
