@@ -198,13 +198,15 @@ def read_source(data_dir: Path, source_id: str) -> SourceDocument:
         raise UsageError(f"no sources directory at {relative_to_cwd(sources_dir)}/")
     documents, problems = load_sources(sources_dir)
     for doc in documents:
-        if doc.id == source_id or doc.path == f"{source_id}.txt":
+        if doc.path == f"{source_id}.txt":  # ID as in `source add`: the text's file name
             return doc
     shown = relative_to_cwd(sources_dir / f"{source_id}.txt")
     for problem in problems:
         if problem.file == shown:
             raise UsageError(str(problem))
-    close = difflib.get_close_matches(source_id, sorted(d.id for d in documents), n=3, cutoff=0.4)
+    close = difflib.get_close_matches(
+        source_id, sorted(d.path.removesuffix(".txt") for d in documents), n=3, cutoff=0.4
+    )
     hint = f"did you mean: {', '.join(close)}" if close else "add it with `civicgraph source add`"
     raise UsageError(f"no source {source_id!r} in {relative_to_cwd(sources_dir)}/; {hint}")
 
@@ -259,7 +261,7 @@ def suggest(doc: SourceDocument, index: NameIndex) -> dict[str, Any]:
             }
         )
     return {
-        "source": doc.id,
+        "source": doc.path.removesuffix(".txt"),
         "mentions": mentions,
         "relationships": relationship_candidates(text, mentions, set(index.model.relations)),
     }
