@@ -39,6 +39,7 @@ app.command()(data.synth)
 analytics.register_analytics(app)
 app.command()(data.audit)
 app.add_typer(sources.source_app, name="source")
+app.command()(sources.suggest)
 interfaces.register_query_interfaces(app, serve_app)
 
 

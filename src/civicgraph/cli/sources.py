@@ -1,4 +1,4 @@
-"""Commands that bring in documents: `source add`."""
+"""Commands that bring in documents: `source add`, and `suggest` (what a source names)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from civicgraph.cli.kit import reported_errors, resolve_settings
+from civicgraph.cli.kit import JsonOpt, StoreOpt, print_json, reported_errors, resolve_settings
 from civicgraph.errors import relative_to_cwd
 
 source_app = typer.Typer(help="Add documents to data/sources/ as source texts.")
@@ -67,3 +67,42 @@ def add(
         f"next: read {added.text_path.name}; {fill_in}curate records that quote it "
         f"(document: {added.text_path.name}), then `civicgraph build` and `civicgraph audit`"
     )
+
+
+def suggest(
+    source_id: Annotated[str, typer.Argument(help="A source's id: data/sources/ID.txt.")],
+    as_json: JsonOpt = False,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Curated data directory [default: data/].")
+    ] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Suggest the entities a source names and the claims it may support, linked to the built
+    graph, as a review queue data/review/ID.yaml (nothing enters the graph)."""
+    from civicgraph.api import CivicGraph
+    from civicgraph.graph.suggest import LINKED, read_source, suggest, write_review
+
+    settings = resolve_settings(store=store, data=data)
+    with reported_errors():
+        doc = read_source(settings.data_dir, source_id)
+        suggested = suggest(doc, CivicGraph(settings).names)
+        written = write_review(settings.data_dir / "review", suggested)
+    if as_json:
+        print_json(suggested)
+        return
+    mentions, relationships = suggested["mentions"], suggested["relationships"]
+    linked = [m for m in mentions if m["candidates"] and m["candidates"][0]["score"] >= LINKED]
+    typer.echo(
+        f"wrote {relative_to_cwd(written)}: {len(mentions)} mentions ({len(linked)} linked to "
+        f"an entity), {len(relationships)} relationship candidates, all pending review"
+    )
+    for m in mentions:
+        best = m["candidates"][0] if m["candidates"] else None
+        match = f"{best['label']} ({best['id']}, {best['score']})" if best else "no candidate"
+        typer.echo(
+            f"  {m['id']} {m['text']!r} [{m['kind']}] {m['char_start']}-{m['char_end']}: {match}"
+        )
+    for r in relationships:
+        typer.echo(
+            f"  {r['id']} {r['subject']} —{r['predicate'] or '?'}→ {r['object']}: “{r['quote']}”"
+        )

@@ -5,6 +5,8 @@ Takes an opened build (`store.builds.Build`). Hands on entity profiles and name 
 `loaded`), paths with cited hops (`paths`), reach and neighbourhoods (`reach`), centrality,
 communities and brokers (`centrality`, `communities`, on the index arrays of `indexed`),
 layouts of parts of the graph (`layout`), evidence packets (`evidence`), statistical tables
-(`tables`) and exports (`export`, `subgraph`). Everything returns plain data in the
+(`tables`), exports (`export`, `subgraph`) and, for a new source, its names linked to the
+build's entities with relationship candidates (`suggest`, which also keeps the review
+queue). Everything returns plain data in the
 contract's JSON shapes; nothing here serves or renders.
 """
