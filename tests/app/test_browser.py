@@ -18,8 +18,7 @@ from playwright.sync_api import Page
 from bench.chromium import CHROMIUM
 from tests.app.conftest import Explorer, settle
 from tests.serve.test_bolt_readonly import _listening_ports_of
-from tests.serve.test_local_bolt import _open
-from tests.servers import descendants
+from tests.servers import descendants, listening
 
 pytestmark = [
     pytest.mark.browser,
@@ -123,9 +122,11 @@ def test_explore_exits_on_a_signal_after_a_cypher_query(
     # it exits, with the page still open: no JVM, nor an open WebSocket, keeps it alive
     server.process.communicate(timeout=30)
     deadline = time.monotonic() + 30
-    while any(_open(p) for p in bolt_ports) and time.monotonic() < deadline:
+    while any(listening(p) for p in bolt_ports) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not any(_open(p) for p in bolt_ports), "the console's Bolt server outlived the explorer"
+    assert not any(listening(p) for p in bolt_ports), (
+        "the console's Bolt server outlived the explorer"
+    )
 
 
 # --- the source reader and the timeline (issue 17, items 5 and 6) ---
