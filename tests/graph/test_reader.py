@@ -11,6 +11,7 @@ from civicgraph.config import REPO_DIR
 from civicgraph.errors import NotFoundError, StoreError
 from civicgraph.graph.reader import (
     Span,
+    document_node,
     document_spans,
     kept_spans,
     loaded_spans,
@@ -115,7 +116,7 @@ def test_spans_from_the_kept_files_are_the_stores(
     fixture: str, document: str, request: pytest.FixtureRequest
 ) -> None:
     graph: CivicGraph = request.getfixturevalue(fixture)
-    kept = kept_spans(graph.loaded, document)
+    kept = kept_spans(graph.loaded, document, document_node(graph.store, document)[0])
     assert kept is not None
     assert [s.as_dict() for s in kept] == [s.as_dict() for s in spans_of(graph, document)[1]]
 
@@ -131,6 +132,7 @@ def test_without_kept_citations_the_reader_reads_the_store(
     shutil.copytree(mini_store, copy, symlinks=True)
     graph = CivicGraph.open(copy)
     citations_file(graph.loaded.build.directory, graph.loaded.build.ontology_dir).unlink()
-    assert kept_spans(graph.loaded, "mini.txt") is None
+    node = document_node(graph.store, "mini.txt")[0]
+    assert kept_spans(graph.loaded, "mini.txt", node) is None
     text, spans = loaded_spans(graph.loaded, SOURCES, "mini.txt")
     assert spans and all(text[s.start : s.end] == s.quote for s in spans)

@@ -24,7 +24,7 @@ from civicgraph.graph.entities import DCT_SOURCE, QB_DATASET, QB_MEASURE_TYPE, N
 from civicgraph.graph.entities import properties as properties_of
 from civicgraph.model.ontology import Model
 from civicgraph.model.vocab import CIV, local_name, slug_of
-from civicgraph.store.kept import read_citations
+from civicgraph.store.kept import date_basis, read_citations
 from civicgraph.store.sparql import select, value
 
 if TYPE_CHECKING:
@@ -110,7 +110,8 @@ class _Facts:
     def relationship(
         self, slug: str, source: str, target: str, data: dict[str, Any]
     ) -> dict[str, Any]:
-        """A relationship as a fact, from its edge in the projection."""
+        """A relationship as a fact, from its edge in the projection (or the same fields
+        read from the store)."""
         relation = self.model.relations[data["predicate"]]
         return {
             "kind": "relationship",
@@ -131,23 +132,17 @@ class _Facts:
         props = properties_of(self.store, node)
         relation = self.model.relation_by_iri.get(_first(props, str(CIV.relation)) or "")
         if relation is not None:
-            subject = self.ref(slug_of(_first(props, str(CIV.subject))))
-            obj = self.ref(slug_of(_first(props, str(CIV.object))))
             basis = _first(props, str(CIV.dateBasis))
             start, end = _first(props, str(CIV.startDate)), _first(props, str(CIV.endDate))
-            return {
-                "kind": "relationship",
-                "id": slug,
+            data = {
                 "predicate": relation.key,
-                "verb": relation.label,
                 "start": start,
                 "end": end,
-                "date_basis": (local_name(basis) if basis else "stated")
-                if (start or end)
-                else None,
+                "date_basis": date_basis(local_name(basis) if basis else None, start, end),
                 "status": local_name(_first(props, str(CIV.status)) or str(CIV.reported)),
-                "entities": [subject, obj],
             }
+            subject = slug_of(_first(props, str(CIV.subject)))
+            return self.relationship(slug, subject, slug_of(_first(props, str(CIV.object))), data)
         measure_iri = _first(props, QB_MEASURE_TYPE) or ""
         measure = self.measures.get(measure_iri)
         if measure is not None:
@@ -201,7 +196,7 @@ SELECT ?doc ?node ?start ?end ?quote WHERE {
   OPTIONAL { ?c civ:quote ?quote } }"""
 
 
-def kept_spans(loaded: LoadedGraph, document: str) -> list[Span] | None:
+def kept_spans(loaded: LoadedGraph, document: str, node: ox.NamedNode) -> list[Span] | None:
     """Return a document's cited spans as `cited_spans` does, from the files kept beside
     the build (the citations of entities and relationships, the projection's edges) and
     one query for the observations: a large source is cited tens of thousands of times,
@@ -210,7 +205,6 @@ def kept_spans(loaded: LoadedGraph, document: str) -> list[Span] | None:
     kept = read_citations(build.directory, build.ontology_dir)
     if kept is None:
         return None
-    node, _ = document_node(build.store, document)  # NotFoundError for an unknown one
     facts = _Facts(build.store, loaded.names, build.model)
     edges = {key: (u, v, data) for u, v, key, data in loaded.projection.edges(keys=True, data=True)}
     spans: dict[tuple[int, int], Span] = {}
@@ -320,7 +314,7 @@ def loaded_spans(
     """Return a document's text and cited spans, from the kept files where the build has
     them, else from the store."""
     node, sha256 = document_node(loaded.build.store, document)
-    spans = kept_spans(loaded, document)
+    spans = kept_spans(loaded, document, node)
     if spans is None:
         spans = cited_spans(loaded.build.store, loaded.names, loaded.build.model, node)
     return source_text(directories, document, sha256), spans
