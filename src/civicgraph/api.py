@@ -97,7 +97,7 @@ class CivicGraph:
 
     def entity(self, name_or_id: str) -> dict[str, Any]:
         """Return an entity's profile in the contract's JSON shape."""
-        return profile(self.store, self.names, self.resolve(name_or_id).id)
+        return profile(self.store, self.names, self.resolve(name_or_id).id, asked=name_or_id)
 
     def search(
         self, text: str, *, type_: str | None = None, limit: int = 20

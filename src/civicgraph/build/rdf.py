@@ -24,6 +24,7 @@ from civicgraph.build.records import (
     Records,
     RelationshipRecord,
 )
+from civicgraph.build.resolutions import aliases_taken
 from civicgraph.build.sources import SourceDocument
 from civicgraph.model.ontology import Model
 from civicgraph.model.vocab import CIV, DATE_BASES, ID_BASE, REVIEWS, STATUSES
@@ -34,6 +35,7 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
 QB = "http://purl.org/linked-data/cube#"
+OWL = "http://www.w3.org/2002/07/owl#"
 
 
 def iri(value: object) -> str:
@@ -78,6 +80,7 @@ DEFINITION = iri(SKOS + "definition")
 IN_SCHEME = iri(SKOS + "inScheme")
 DESCRIPTION = iri(DCT + "description")
 SOURCE = iri(DCT + "source")
+SAME_AS = iri(OWL + "sameAs")
 # The ontology's terms as N-Triples text, looked up once: the writer emits millions of them.
 CITATION, NOTE, STATUS = iri(CIV.citation), iri(CIV.note), iri(CIV.status)
 CITATION_CLASS, QUOTE = iri(CIV.Citation), iri(CIV.quote)
@@ -153,6 +156,15 @@ class TripleWriter:
         self.cite(s, entity.citations, out)
         return out
 
+    def redirect(self, old: EntityRecord, kept: str) -> list[str]:
+        """Write a merged entity: its IRI only a redirect (`owl:sameAs` the kept one, typed
+        as nothing), its names aliases of the kept entity, its citations the kept one's."""
+        s = node(kept)
+        out = [f"{node(old.id)} {SAME_AS} {s} .\n"]
+        out += [f"{s} {ALT_LABEL} {literal(name)} .\n" for name in aliases_taken(old)]
+        self.cite(s, old.citations, out)
+        return out
+
     def relationship(self, rel: RelationshipRecord) -> list[str]:
         s, subject, obj = node(rel.id), node(rel.subject), node(rel.object)
         relation = iri(rel.relation.iri)
@@ -210,6 +222,8 @@ class TripleWriter:
         """Yield the records' N-Triples text, a record at a time."""
         for entity in records.entities:
             yield "".join(self.entity(entity))
+        for old, kept in records.merged:
+            yield "".join(self.redirect(old, kept))
         for rel in records.relationships:
             yield "".join(self.relationship(rel))
         for obs in records.observations:

@@ -171,6 +171,8 @@ class Records:
     relationships: list[RelationshipRecord] = field(default_factory=list)
     observations: list[ObservationRecord] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # files none of whose records were read
+    # entities merged into another by data/resolutions.yaml, each with the id it went into
+    merged: list[tuple[EntityRecord, str]] = field(default_factory=list)
 
 
 def normalise_name(name: str) -> str:

@@ -52,7 +52,11 @@ def entity(
     if as_json:
         print_json(found)
         return
+    if found.get("redirected_from"):
+        typer.echo(f"({found['redirected_from']} was merged into {found['id']})")
     typer.echo(f"{found['label']}  ({found['id']}; {', '.join(found['types'])})")
+    if found.get("merged_from"):
+        typer.echo(f"  merged from: {', '.join(found['merged_from'])}")
     if found["label_es"]:
         typer.echo(f"  Spanish: {found['label_es']}")
     if found["aliases"]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pyoxigraph as ox
@@ -22,6 +23,7 @@ from civicgraph.store.sparql import value
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 SKOS_ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+OWL_SAME_AS = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
 DCT_SOURCE = "http://purl.org/dc/terms/source"
 DCT_DESCRIPTION = "http://purl.org/dc/terms/description"
 QB_DATASET = "http://purl.org/linked-data/cube#dataSet"
@@ -47,9 +49,15 @@ class EntitySummary:
 class NameIndex:
     """Every entity's names, folded for matching."""
 
-    def __init__(self, entities: dict[str, EntitySummary], model: Model) -> None:
+    def __init__(
+        self,
+        entities: dict[str, EntitySummary],
+        model: Model,
+        redirects: dict[str, str] | None = None,
+    ) -> None:
         self.entities = entities
         self.model = model
+        self.redirects = redirects or {}  # a merged id -> the id it was merged into
         self.by_name: dict[str, set[str]] = {}
         for slug, summary in entities.items():
             names = [summary.label, *summary.aliases]
@@ -57,6 +65,14 @@ class NameIndex:
                 names.append(summary.label_es)
             for name in names:
                 self.by_name.setdefault(normalise_name(name), set()).add(slug)
+
+    @cached_property
+    def merged_into(self) -> dict[str, list[str]]:
+        """Return the ids merged into each entity that has any."""
+        found: dict[str, list[str]] = {}
+        for old, kept in sorted(self.redirects.items()):
+            found.setdefault(kept, []).append(old)
+        return found
 
     @classmethod
     def from_store(cls, store: ox.Store, model: Model) -> NameIndex:
@@ -84,12 +100,14 @@ class NameIndex:
         for summary in entities.values():
             summary.types.sort()
             summary.aliases.sort()
-        return cls(entities, model)
+        return cls(entities, model, redirects_in(store, entities))
 
     def resolve(self, name_or_id: str) -> EntitySummary:
         """Return the entity an id or a name denotes; raise NotFoundError with suggestions."""
         if name_or_id in self.entities:
             return self.entities[name_or_id]
+        if name_or_id in self.redirects:  # a merged id: its permalinks keep working
+            return self.entities[self.redirects[name_or_id]]
         key = normalise_name(name_or_id)
         matches = sorted(self.by_name.get(key, ()))
         if len(matches) == 1:
@@ -136,6 +154,16 @@ class NameIndex:
         ]
         ranked.sort(key=lambda pair: (-pair[1], pair[0].label.casefold(), pair[0].id))
         return ranked[:limit]
+
+
+def redirects_in(store: ox.Store, entities: dict[str, EntitySummary]) -> dict[str, str]:
+    """Return the merged ids of the store (an untyped instance `owl:sameAs` an entity)."""
+    found = {}
+    for quad in store.quads_for_pattern(None, OWL_SAME_AS, None, None):
+        old, kept = slug_of(value(quad.subject)), slug_of(value(quad.object))
+        if old not in entities and kept in entities and value(quad.subject) == entity_iri(old):
+            found[old] = kept
+    return dict(sorted(found.items()))
 
 
 def properties(store: ox.Store, node: Any) -> dict[str, list[Any]]:
@@ -192,11 +220,17 @@ def citations_for(store: ox.Store, nodes: list[str]) -> dict[str, list[dict[str,
     return found
 
 
-def profile(store: ox.Store, names: NameIndex, slug: str) -> dict[str, Any]:
+def profile(
+    store: ox.Store, names: NameIndex, slug: str, asked: str | None = None
+) -> dict[str, Any]:
     """Return one entity's profile in the contract's `entity --json` shape.
 
     Built from index lookups around the entity, so its cost does not grow with the graph.
+    A merged id gives its kept entity's profile; `merged_from` lists the ids merged into
+    an entity, `redirected_from` the merged id it was asked by (`asked`), where there are.
     """
+    slug = names.redirects.get(slug, slug)
+    merges = _merges(names, slug, asked)
     model = names.model
     summary = names.entities[slug]
     iri = ox.NamedNode(entity_iri(slug))
@@ -245,7 +279,14 @@ def profile(store: ox.Store, names: NameIndex, slug: str) -> dict[str, Any]:
         "relations": relations,
         "observations": observations_about(store, model, iri, citations),
         "sources": citations.of(own),
+        **merges,
     }
+
+
+def _merges(names: NameIndex, slug: str, asked: str | None) -> dict[str, Any]:
+    merged_from = names.merged_into.get(slug)
+    found: dict[str, Any] = {"merged_from": merged_from} if merged_from else {}
+    return found | ({"redirected_from": asked} if asked in names.redirects else {})
 
 
 def _ref(names: NameIndex, slug: str) -> dict[str, str]:

@@ -29,8 +29,9 @@ class LoadedGraph:
     def names(self) -> NameIndex:
         """Every entity's names (from the kept file, else from the store, then kept)."""
         build = self.build
-        rows = read_names(build.directory, build.ontology_dir)
-        if rows is not None:
+        found = read_names(build.directory, build.ontology_dir)
+        if found is not None:
+            rows, redirects = found
             try:
                 summaries = {
                     slug: EntitySummary(slug, label, types, label_es, aliases)
@@ -39,10 +40,10 @@ class LoadedGraph:
             except (ValueError, TypeError):  # another layout: compute it again
                 pass
             else:
-                return NameIndex(summaries, build.model)
+                return NameIndex(summaries, build.model, redirects)
         index = NameIndex.from_store(build.store, build.model)
         kept = [[s.id, s.label, s.label_es, s.types, s.aliases] for s in index.entities.values()]
-        write_names(build.directory, build.ontology_dir, kept)
+        write_names(build.directory, build.ontology_dir, kept, index.redirects)
         return index
 
     @cached_property

@@ -25,6 +25,14 @@ from civicgraph.build.datafiles import data_files
 from civicgraph.build.ingest import read_records
 from civicgraph.build.rdf import TripleWriter, ntriples, origins
 from civicgraph.build.records import Records
+from civicgraph.build.resolutions import (
+    check_resolutions,
+    links_of,
+    merged,
+    read_resolutions,
+    resolutions_path,
+    split,
+)
 from civicgraph.build.sources import QuoteFinder, load_sources
 from civicgraph.build.validate import ShapeChecker, check_records, shape_sample
 from civicgraph.config import Settings
@@ -62,6 +70,7 @@ class Fingerprint:
     def finish(self, settings: Settings) -> str:
         """Add the inputs other than the data files and return the hex digest."""
         others = sorted((settings.data_dir / "sources").rglob("*"))
+        others.append(resolutions_path(settings.data_dir))  # absent: no judgements
         others += [settings.ontology_dir / ONTOLOGY_FILE, settings.ontology_dir / SHAPES_FILE]
         for path in others:
             if path.is_file():
@@ -124,6 +133,9 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
     model = load_model(settings.ontology_dir.resolve())
     progress("reading sources")
     sources, problems = load_sources(settings.data_dir / "sources")
+    resolutions, resolution_problems = read_resolutions(settings.data_dir)
+    problems += resolution_problems
+    into = resolutions.into  # merged id -> kept id, applied as the records are loaded
     counts: dict[str, int] = {}
     info: dict[str, Any] = {  # what build.json says of the build
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -140,6 +152,7 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
             loader.feed("".join(chunk for doc in sources for chunk in writer.source(doc)))
 
             def feed(typed: Records) -> None:
+                typed = split(typed, into)
                 for chunk in batched(writer.records(typed)):
                     loader.feed(chunk)
                 citations.write(typed)  # written while Oxigraph parses what was fed
@@ -156,6 +169,7 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
             )
             info["fingerprint"] = fingerprint.finish(settings)
             loader.end()  # the checks below run while Oxigraph indexes; a problem drops it all
+            written, records = records, merged(records, into)  # as written, as the graph has it
             if shacl is not None:  # the ShapeChecker started below, before this load
                 sample = shape_sample(records)
                 sampled = sample is not records
@@ -165,7 +179,9 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
             progress("checking references")
             all_problems = problems + record_problems
             if not records.unreadable:  # else its references would dangle by the hundred
-                all_problems += check_records(records, model, sources)
+                all_problems += check_records(written, model, sources)
+                types = {e.id: e.types for e in written.entities}
+                all_problems += check_resolutions(resolutions, types, links_of(written), model)
             if all_problems:
                 raise DataError(all_problems)
             progress("writing the projection and name index")

@@ -107,24 +107,29 @@ def write_from_records(build_dir: Path, ontology_dir: Path, records: Records) ->
     ]
     write_json(cache_file(build_dir, ontology_dir), {"nodes": nodes, "edges": edges})
     names = [[e.id, e.label, e.label_es, sorted(e.types), sorted(set(e.aliases))] for e in ordered]
-    write_json(names_file(build_dir, ontology_dir), {"entities": names})
+    redirects = dict(sorted((old.id, kept) for old, kept in records.merged))
+    write_names(build_dir, ontology_dir, names, redirects)
 
 
-def read_names(build_dir: Path, ontology_dir: Path) -> list[list[Any]] | None:
-    """Return the kept name index as rows `[id, label, label_es, types, aliases]`; None when
-    the build kept none (or it cannot be read)."""
+def read_names(
+    build_dir: Path, ontology_dir: Path
+) -> tuple[list[list[Any]], dict[str, str]] | None:
+    """Return the kept name index as rows `[id, label, label_es, types, aliases]` and the
+    redirects (merged id -> kept id); None when the build kept none (or it cannot be read)."""
     try:
-        rows: list[list[Any]] = json.loads(
-            names_file(build_dir, ontology_dir).read_text(encoding="utf-8")
-        )["entities"]
-    except (OSError, ValueError, KeyError, TypeError):
+        kept = json.loads(names_file(build_dir, ontology_dir).read_text(encoding="utf-8"))
+        rows: list[list[Any]] = kept["entities"]
+        redirects = {str(old): str(new) for old, new in kept["redirects"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return rows
+    return rows, redirects
 
 
-def write_names(build_dir: Path, ontology_dir: Path, rows: list[list[Any]]) -> None:
-    """Keep a name index computed from the store, as rows `read_names` returns."""
-    write_json(names_file(build_dir, ontology_dir), {"entities": rows})
+def write_names(
+    build_dir: Path, ontology_dir: Path, rows: list[list[Any]], redirects: dict[str, str]
+) -> None:
+    """Keep a name index, as `read_names` returns it."""
+    write_json(names_file(build_dir, ontology_dir), {"entities": rows, "redirects": redirects})
 
 
 def _load(path: Path) -> Graph | None:
@@ -178,6 +183,8 @@ class CitationWriter:
         encode = _LINE.encode
         lines = [encode([e.id, e.description, _cited(e.citations)]) for e in records.entities]
         lines += [encode([r.id, None, _cited(r.citations)]) for r in records.relationships]
+        # a merged entity's citations are its kept entity's: a second line for that id
+        lines += [encode([kept, None, _cited(old.citations)]) for old, kept in records.merged]
         if lines:
             self.out.write("\n".join(lines) + "\n")
 
@@ -208,13 +215,21 @@ def read_citations(
                 slug, description, cited = json.loads(line)
                 if description is not None:
                     descriptions[slug] = description
-                found[entity_iri(slug)] = [
+                rows = [
                     {"document": d, "quote": q, "char_start": s, "char_end": e}
                     for d, q, s, e in cited
                 ]
+                if entity_iri(slug) in found:  # the citations of an entity merged into it
+                    rows = _merged_rows(found[entity_iri(slug)], rows)
+                found[entity_iri(slug)] = rows
     except (OSError, ValueError, TypeError):
         return None
     return found, descriptions
+
+
+def _merged_rows(first: list[dict[str, Any]], more: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    unique = {(r["document"], r["char_start"], r["char_end"]): r for r in [*first, *more]}
+    return [unique[key] for key in sorted(unique)]
 
 
 def positions_file(build_dir: Path, key: str) -> Path:
