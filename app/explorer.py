@@ -260,12 +260,16 @@ def metrics_for(graph: CivicGraph) -> list[str]:
 
 
 def requested(version: str, param: str) -> tuple[str | None, str | None]:
-    """Read the entity a page's URL names in `param`: (its id, None) when the build has it,
-    (None, the text) when it does not, (None, None) when the URL names none."""
+    """Read the entity a page's URL names in `param`: (its id, None) when the build has it
+    (the kept id for an id merged into another), (None, the text) when it does not,
+    (None, None) when the URL names none."""
     raw = st.query_params.get(param)
     if not raw:
         return None, None
-    return (raw, None) if raw in entity_labels(version) else (None, raw)
+    if raw in entity_labels(version):
+        return raw, None
+    kept = open_graph(version).names.redirects.get(raw)
+    return (kept, None) if kept else (None, raw)
 
 
 def meant(graph: CivicGraph, text: str, type_: str | None = None) -> list[str]:

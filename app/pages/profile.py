@@ -208,6 +208,11 @@ def main() -> None:
         st.stop()
     profile = entity_profile(version, chosen)
     heading.title(md(profile["label"]))
+    if named and named != chosen and named in graph.names.redirects:
+        merged_note = (
+            f"'{named}' was merged into {profile['label']} ({chosen}); its links lead here."
+        )
+        st.info(md(merged_note))
     st.caption(" · ".join(profile["types"]) + f" · id `{profile['id']}`")
     left, right = st.columns([3, 2])
     with left:
@@ -215,6 +220,8 @@ def main() -> None:
             st.markdown(f"Spanish: *{md(profile['label_es'])}*")
         if profile["aliases"]:
             st.markdown("Also: " + "; ".join(md(a) for a in profile["aliases"]))
+        if profile.get("merged_from"):
+            st.caption("Merged from: " + ", ".join(md(i) for i in profile["merged_from"]))
         if profile["description"]:
             st.markdown(md(profile["description"]))
         with st.expander(f"Sources for this entity ({len(profile['sources'])})"):

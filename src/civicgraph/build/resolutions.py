@@ -160,7 +160,10 @@ def _judgement(node: yaml.Node, shown: str) -> Judgement | Problem:
 
 
 def _last_lines(node: yaml.Node) -> list[int]:
-    found = [node.end_mark.line - (node.end_mark.column == 0)]
+    """Return the lines where a node's scalars and flow collections end (0-based); a block
+    collection's own end runs on over the comments after it."""
+    block = isinstance(node, yaml.CollectionNode) and not node.flow_style
+    found = [] if block else [node.end_mark.line - (node.end_mark.column == 0)]
     children: list[Any] = node.value if isinstance(node.value, list) else []
     for child in children:
         for part in child if isinstance(child, tuple) else (child,):
@@ -247,7 +250,11 @@ def check_resolutions(
     for old, kept in sorted(found.into.items()):
         if old not in types or kept not in types:
             continue
-        missing = [t for t in types[old] if not model.conforms(types[kept], model.classes[t].iri)]
+        missing = [
+            t
+            for t in types[old]
+            if t in model.classes and not model.conforms(types[kept], model.classes[t].iri)
+        ]
         if missing:
             line = (found.merge_of(old) or Judgement("same", old, kept, 1)).line
             problems.append(

@@ -7,7 +7,7 @@ Runs inside the worker processes (`worker`); nothing here knows about processes 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyoxigraph as ox
@@ -18,6 +18,8 @@ from civicgraph.serve.sparql import results
 from civicgraph.store.sparql import PREFIXES, has_dataset_clause, refuse_remote
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class Answer:
     truncated: bool = False
     build: str = ""
     last: bool = False
+    location: str = ""  # where a redirect points (a path on this server)
 
 
 def text(status: int, message: str) -> Answer:
@@ -122,6 +125,10 @@ def describe(store: ox.Store, job: dict[str, Any]) -> Answer:
     found = [q.triple for q in store.quads_for_pattern(node, None, None, None)]
     if not found:
         return text(404, f"nothing is known about {node.value}")
+    kept = _merged_into(found)
+    if kept is not None:  # a merged id: See Other, its kept entity (Linked Data practice)
+        said = text(303, f"{node.value} was merged into {ID_BASE}{kept}")
+        return replace(said, location=f"/id/{kept}", rows=len(found))
     incoming = [q.triple for q in store.quads_for_pattern(None, None, node, None)]
     cited = []
     for citation in store.quads_for_pattern(node, ox.NamedNode(str(CIV.citation)), None, None):
@@ -135,6 +142,18 @@ def describe(store: ox.Store, job: dict[str, Any]) -> Answer:
     if fmt is None:
         return text(406, results.not_acceptable("entity", graph=True))
     return Answer(200, results.media_type(fmt), results.triples(unique, fmt), rows=len(unique))
+
+
+def _merged_into(found: list[ox.Triple]) -> str | None:
+    """Return the kept entity's slug when a node is a merged id (untyped, `owl:sameAs` an
+    instance of the graph), else None."""
+    if any(t.predicate.value == RDF_TYPE for t in found):
+        return None
+    for t in found:
+        kept = t.object.value if isinstance(t.object, ox.NamedNode) else ""
+        if t.predicate.value == OWL_SAME_AS and kept.startswith(ID_BASE):
+            return kept[len(ID_BASE) :]
+    return None
 
 
 def _link(term: object) -> str:

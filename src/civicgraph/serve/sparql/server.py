@@ -295,6 +295,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(answer.body)))
             for name, value in {**CORS, **(extra or {})}.items():
                 self.send_header(name, value)
+            if answer.location:  # a redirect keeps the query (the format asked for)
+                query = urlsplit(self.path).query
+                self.send_header("Location", answer.location + (f"?{query}" if query else ""))
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(answer.body)
