@@ -38,6 +38,7 @@ from rapidfuzz import fuzz, process
 from civicgraph.build.claims import ClaimFinding, check_claims, line_of, quote_names
 from civicgraph.build.ingest import read_records
 from civicgraph.build.records import EntityRecord, Records, normalise_name
+from civicgraph.build.resolutions import judged_pairs
 from civicgraph.build.sources import QuoteFinder, SourceDocument, load_sources
 from civicgraph.errors import DataError
 from civicgraph.model.ontology import load_model
@@ -396,6 +397,7 @@ def audit(data_dir: Path, ontology_dir: Path) -> AuditReport:
     if problems or record_problems:
         raise DataError(problems + record_problems)
     exclusions = read_exclusions(data_dir / EXCLUDED_FILE)
+    exclusions.pairs = judged_pairs(data_dir) | exclusions.pairs  # resolutions.yaml's too
     spans = _spans(records)
     carried = _names_entities_carry(records)
     findings = [f for doc in sources for f in find_mentions(doc, spans.get(doc.path, []))]
