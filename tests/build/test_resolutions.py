@@ -184,3 +184,26 @@ def test_merging_rewrites_references_not_records(tmp_path: Path) -> None:
     assert OLD in {e.id for e in records.entities}
     assert {r.subject for r in records.relationships} >= {OLD}
     assert merged(records, {}) is records
+
+
+def test_the_audit_takes_a_judged_pair_as_reviewed(tmp_path: Path) -> None:
+    from civicgraph.build.audit import audit
+
+    data = with_duplicate(tmp_path / "data")
+    people = data / "entities" / "people.yaml"
+    people.write_text(people.read_text().replace("aliases: [Ana]", "aliases: [Ana, Ruiz]"))
+
+    def ruiz() -> dict[str, object]:
+        report = audit(data, REPO_DIR / "ontology")
+        return next(s for s in report.shared_names if s["name"] == "ruiz")
+
+    assert ruiz()["reviewed"] is False
+    judged(data, f"- unsure: [{OLD}, {KEPT}]\n")
+    assert ruiz()["reviewed"] is False  # still a question
+    judged(data, f"- different: [{OLD}, {KEPT}]\n  note: two people\n")
+    assert ruiz() == {
+        "name": "ruiz",
+        "ids": [OLD, KEPT],
+        "reviewed": True,
+        "reasons": [f"judged different in {data / 'resolutions.yaml'}:1: two people"],
+    }
