@@ -207,3 +207,31 @@ def test_the_audit_takes_a_judged_pair_as_reviewed(tmp_path: Path) -> None:
         "reviewed": True,
         "reasons": [f"judged different in {data / 'resolutions.yaml'}:1: two people"],
     }
+
+
+def test_every_kind_of_reference_follows_a_merge(tmp_path: Path) -> None:
+    from civicgraph.build.ingest import read_records
+    from civicgraph.build.sources import QuoteFinder, load_sources
+    from civicgraph.model.ontology import load_model
+
+    sources, _ = load_sources(MINI / "sources")
+    records, _, _ = read_records(MINI, load_model(REPO_DIR / "ontology"), QuoteFinder(sources))
+    graph = merged(records, {"villa-verde": "somewhere", "table-a": "a-table"})
+    named = {r.object for r in graph.relationships}
+    assert "somewhere" in named and "villa-verde" not in named
+    assert {o.dataset for o in graph.observations} == {"a-table"}
+    assert {o.dimensions.get("place") for o in graph.observations} == {"somewhere"}
+    assert {o.id for o in graph.observations} == {o.id for o in records.observations}
+
+
+def test_a_new_judgement_makes_the_store_stale(tmp_path: Path) -> None:
+    from civicgraph.config import Settings
+    from civicgraph.store.builder import build as build_store
+    from civicgraph.store.builder import is_stale
+
+    data = with_duplicate(tmp_path / "data")
+    settings = Settings.resolve(data_dir=data, store_dir=tmp_path / "store", env={})
+    build_store(settings, shapes=False)
+    assert not is_stale(settings)
+    judged(data, f"- same: [{OLD}, {KEPT}]\n")
+    assert is_stale(settings)
