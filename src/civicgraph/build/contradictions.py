@@ -151,7 +151,7 @@ def _cell(obs: ObservationRecord) -> tuple[object, ...]:
 
 
 def _value(obs: ObservationRecord) -> str:
-    return f"value {obs.printed or plain_forms(obs.value)[0]}"
+    return obs.printed or plain_forms(obs.value)[0]
 
 
 def observation_contradictions(observations: Sequence[ObservationRecord]) -> list[Contradiction]:
