@@ -76,8 +76,10 @@ def test_cli_audit_shows_contradictions_in_json_and_text(tmp_path: Path) -> None
     assert [c["kind"] for c in contradictions] == ["value", "date", "relation"]  # by file
     result = runner.invoke(app, ["audit", "--data", str(data)])
     assert "Contradictions: sources that disagree (3):" in result.stdout
-    assert f"links.yaml:1: {FOUNDED_2010} / " in result.stdout
-    assert f"second.yaml:1: {FOUNDED_2011}: date: start 2010 (mini.txt)" in result.stdout
+    date = "  date: start 2010 (mini.txt) against start 2011 (second.txt)\n"
+    date += f"    {data}/relationships/links.yaml:1: {FOUNDED_2010}\n"
+    date += f"    {data}/relationships/second.yaml:1: {FOUNDED_2011}\n"
+    assert date in result.stdout
 
 
 def test_each_contradiction_is_written_both_ways(tmp_path: Path) -> None:

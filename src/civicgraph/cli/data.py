@@ -147,8 +147,8 @@ def render_text(report: AuditReport) -> str:
     section(
         "Contradictions: sources that disagree",
         [
-            f"{c.first.file}:{c.first.line}: {c.first.id} / {c.second.file}:{c.second.line}: "
-            f"{c.second.id}: {c.message}"
+            f"{c.message}\n    {c.first.file}:{c.first.line}: {c.first.id}"
+            f"\n    {c.second.file}:{c.second.line}: {c.second.id}"
             for c in report.contradictions
         ],
     )
