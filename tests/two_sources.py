@@ -8,6 +8,11 @@ import hashlib
 import shutil
 from pathlib import Path
 
+from civicgraph.build.ingest import read_records
+from civicgraph.build.records import Records
+from civicgraph.build.sources import QuoteFinder, load_sources
+from civicgraph.config import REPO_DIR
+from civicgraph.model.ontology import load_model
 from tests.conftest import MINI
 
 SECOND_TEXT = (
@@ -82,3 +87,12 @@ def two_sources(
     (data_dir / "relationships" / "second.yaml").write_text(SECOND_RELATIONSHIPS, encoding="utf-8")
     (data_dir / "observations" / "second.yaml").write_text(SECOND_OBSERVATIONS, encoding="utf-8")
     return data_dir
+
+
+def read(data_dir: Path) -> Records:
+    """Read the records of a data directory as a build does; it must have no problem."""
+    sources, problems = load_sources(data_dir / "sources")
+    model = load_model(REPO_DIR / "ontology")
+    records, _, record_problems = read_records(data_dir, model, QuoteFinder(sources))
+    assert not problems and not record_problems, problems + record_problems
+    return records

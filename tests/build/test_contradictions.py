@@ -15,7 +15,6 @@ from civicgraph.build.contradictions import disagreement_triples, find_contradic
 from civicgraph.cli.app import app
 from civicgraph.config import REPO_DIR
 from civicgraph.model.ontology import load_model
-from tests.build.test_corroboration import read
 from tests.conftest import BUNDLED_DATA
 from tests.two_sources import (
     DEMANDS,
@@ -24,6 +23,7 @@ from tests.two_sources import (
     OPPOSED,
     THEFTS_2010,
     THEFTS_2010_SECOND,
+    read,
     two_sources,
 )
 

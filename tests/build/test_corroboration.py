@@ -8,22 +8,9 @@ from pathlib import Path
 import pytest
 
 from civicgraph.build.corroboration import corroborated_status, publishers
-from civicgraph.build.ingest import read_records
 from civicgraph.build.records import Records
-from civicgraph.build.sources import QuoteFinder, load_sources
-from civicgraph.config import REPO_DIR
-from civicgraph.model.ontology import load_model
 from tests.conftest import BUNDLED_DATA, MINI
-from tests.two_sources import FUNDS, two_sources
-
-ONTOLOGY = REPO_DIR / "ontology"
-
-
-def read(data_dir: Path) -> Records:
-    sources, problems = load_sources(data_dir / "sources")
-    records, _, record_problems = read_records(data_dir, load_model(ONTOLOGY), QuoteFinder(sources))
-    assert not problems and not record_problems, problems + record_problems
-    return records
+from tests.two_sources import FUNDS, read, two_sources
 
 
 def statuses(records: Records) -> dict[str, str]:
