@@ -57,3 +57,14 @@ def when(item: dict[str, Any]) -> str:
     if start:
         return f"from {start}"
     return f"until {end}" if end else ""
+
+
+def disagreement(item: dict[str, Any]) -> str:
+    """Say in plain words what a record from other documents says instead (an item of a
+    profile's `disagrees_with`): "second.txt says otherwise: founded, from 2011 (ID)"."""
+    if "predicate" in item:
+        dates = when(item)
+        said = str(item["predicate"]) + (f", {dates}" if dates else "")
+    else:
+        said = f"value {item.get('value')}"
+    return f"{', '.join(item['documents'])} says otherwise: {said} ({item['id']})"
