@@ -144,7 +144,7 @@ def edit_record(text: str, index: int, change: Change, shown: str) -> str:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         before = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise EditError(f"{shown}: cannot read it to edit: {exc}") from None
+        raise EditError(f"{shown}:{_line(exc)}: cannot read it to edit: {_reason(exc)}") from None
     if not isinstance(root, yaml.SequenceNode) or not 0 <= index < len(root.value):
         raise EditError(f"{shown}: no record {index + 1} to edit")
     node = root.value[index]
@@ -245,18 +245,28 @@ def _add_item(
 
 def append_record(text: str, record: dict[str, Any], shown: str) -> str:
     """Return a data file's text with one block record added at its end (a blank line before)."""
+    try:
+        before = yaml.safe_load(text) if text.strip() else []
+    except yaml.YAMLError as exc:
+        raise EditError(f"{shown}:{_line(exc)}: cannot add a record: {_reason(exc)}") from None
+    if not isinstance(before, list):
+        raise EditError(f"{shown}:1: cannot add a record: the file is not a YAML list")
     newline = "\r\n" if "\r\n" in text else "\n"
     body = text if not text or text.endswith("\n") else text + newline
     separator = newline if body.strip() else ""
     edited = body + separator + newline.join(mapping_lines(record, "")) + newline
-    try:
-        before = yaml.safe_load(text) or []
-        after = yaml.safe_load(edited)
-    except yaml.YAMLError as exc:
-        raise EditError(f"{shown}: cannot read it to add a record: {exc}") from None
-    if not isinstance(before, list) or after != [*before, record]:
-        raise EditError(f"{shown}: cannot add a record to it; is it a YAML list?")
+    if yaml.safe_load(edited) != [*before, record]:
+        raise EditError(f"{shown}: cannot add the record as written; add it by hand")
     return edited
+
+
+def _line(exc: yaml.YAMLError) -> int:
+    mark = getattr(exc, "problem_mark", None)
+    return int(mark.line) + 1 if mark is not None else 1
+
+
+def _reason(exc: yaml.YAMLError) -> str:
+    return " ".join(str(getattr(exc, "problem", None) or exc).split())
 
 
 def write_atomically(path: Path, text: str) -> None:
