@@ -6,14 +6,16 @@ before `cli.app` registers it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from civicgraph.cli.kit import JsonOpt, print_json, reported_errors, resolve_settings
-from civicgraph.errors import UsageError, relative_to_cwd
+from civicgraph.cli.kit import JsonOpt, fail, print_json, reported_errors, resolve_settings
+from civicgraph.errors import DataError, UsageError, relative_to_cwd
 
 if TYPE_CHECKING:
     from civicgraph.build.review import Outcome
@@ -34,6 +36,21 @@ class ItemStatus(StrEnum):
     rejected = "rejected"
 
 
+@contextmanager
+def review_errors() -> Iterator[None]:
+    """Report errors as every command does; a queue or data file that cannot be read, or
+    edited, as `FILE:LINE: message` lines (not as a failed build)."""
+    from civicgraph.build.yamledit import EditError
+
+    with reported_errors():
+        try:
+            yield
+        except DataError as exc:
+            fail("\n".join(str(p) for p in exc.problems), 2)
+        except EditError as exc:
+            fail(str(exc), exc.exit_code)
+
+
 def shortened(text: object, width: int = WIDTH) -> str:
     shown = " ".join(str(text or "").split())
     return shown if len(shown) <= width else shown[: width - 1] + "…"
@@ -51,7 +68,7 @@ def list_items(
     """List the items of the review queues: mentions (m1…) and relationship candidates (r1…)."""
     from civicgraph.build.queues import listed, load_queues
 
-    with reported_errors():
+    with review_errors():
         rows = listed(
             load_queues(resolve_settings(data=data).data_dir, source_id),
             status.value if status else None,
@@ -131,7 +148,7 @@ def accept(
     from civicgraph.model.ontology import load_model
 
     settings = resolve_settings(data=data)
-    with reported_errors():
+    with review_errors():
         _, kind, _ = find_item(load_queues(settings.data_dir), item)
         model = load_model(settings.ontology_dir.resolve())
         if kind == "mention":
@@ -168,7 +185,7 @@ def reject(
     """Reject a pending item: nothing is written to the data."""
     from civicgraph.build.review import reject as reject_item
 
-    with reported_errors():
+    with review_errors():
         outcome = reject_item(resolve_settings(data=data).data_dir, item, note)
     report(outcome)
 
@@ -181,6 +198,6 @@ def check(
     """Mark a record `review: checked`: you have read it against the words of its sources."""
     from civicgraph.build.review import check_record
 
-    with reported_errors():
+    with review_errors():
         outcome = check_record(resolve_settings(data=data).data_dir, record_id)
     report(outcome)
