@@ -286,3 +286,16 @@ def test_queues_that_cannot_be_read_or_named(queue: dict[str, Any], tmp_path: Pa
     assert code == 2 and "'Ana Ruíz' is not at 1" in err and "run `civicgraph suggest" in err
     code, _, err = run("review", "list", "--data", str(tmp_path / "empty"))
     assert code == 2 and err.startswith("error: no review queues in ")
+
+
+def test_a_dated_record_of_the_same_claim_is_named(queue: dict[str, Any]) -> None:
+    ana, network = mention(queue, "Ana Ruíz"), mention(queue, "Red Calles Limpias")
+    founded = candidate(queue, bare(ana), bare(network), "founded")
+    ok("review", "accept", ana)
+    ok("review", "accept", network)
+    out = ok("review", "accept", founded)
+    assert out.startswith(
+        f"accepted {founded}: new relationship ana-ruiz--founded--clean-streets-network; "
+        "compare ana-ruiz--founded--clean-streets-network--2010, which says the same\n"
+    )
+    ok("build", "--data", "data", "--store", "store")

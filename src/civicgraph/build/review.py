@@ -306,7 +306,15 @@ def accept_relationship(
     source_text(data_dir, queue, item, quote)
     citation = {"quote": quote, "document": queue.document, "start": item["char_start"]}
     rid = relationship_id(subject, predicate, obj, None)
-    existing = next((r for r in data_records(data_dir, ("relationship",)) if r.id == rid), None)
+    relationships = data_records(data_dir, ("relationship",))
+    existing = next((r for r in relationships if r.id == rid), None)
+    alike = [
+        r.id
+        for r in relationships
+        if r.id != rid
+        and (r.data.get("subject"), r.data.get("predicate"), r.data.get("object"))
+        == (subject, predicate, obj)
+    ]
     outcome = Outcome(ref, "accepted", rid)
     if existing is not None:
         change = Change({"review": "unreviewed"})
@@ -321,6 +329,8 @@ def accept_relationship(
         _append(path, record | {"review": "unreviewed", "sources": [citation]})
         outcome.written.append(path)
         outcome.said.append(f"new relationship {rid}")
+        if alike:  # the same claim with a date, or under an explicit id: a person decides
+            outcome.said.append(f"compare {', '.join(alike)}, which says the same")
     item["status"], item["relationship"] = "accepted", rid
     if predicate != item.get("predicate"):
         item["predicate"] = predicate
