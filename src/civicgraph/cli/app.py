@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from civicgraph.cli import analytics, data, explore, interfaces, lookup, sources
+from civicgraph.cli import analytics, data, explore, interfaces, lookup, review, sources
 
 app = typer.Typer(
     name="civicgraph",
@@ -40,6 +40,7 @@ analytics.register_analytics(app)
 app.command()(data.audit)
 app.add_typer(sources.source_app, name="source")
 app.command()(sources.suggest)
+app.add_typer(review.review_app, name="review")
 interfaces.register_query_interfaces(app, serve_app)
 
 
