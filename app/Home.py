@@ -9,6 +9,8 @@ from __future__ import annotations
 import streamlit as st
 from explorer import PAGES
 
+from civicgraph.config import Settings
+
 NARROW = 1000  # px: below this the sidebar starts collapsed (Streamlit's own limit is 768)
 # Streamlit starts the sidebar open down to 768 px, where 300 px of it leave the page too
 # little room. Once per page load, on a narrower window, this closes it as if the reader had
@@ -80,6 +82,19 @@ navigation = st.navigation(
             ),
             st.Page(
                 PAGES["about"], title="About the data", icon=":material/info:", url_path="about"
+            ),
+            # writes data/: only when `civicgraph explore --curate` asked for it (on loopback)
+            *(
+                [
+                    st.Page(
+                        PAGES["curate"],
+                        title="Curate",
+                        icon=":material/rule:",
+                        url_path="curate",
+                    )
+                ]
+                if Settings.resolve().curate
+                else []
             ),
         ],
     }

@@ -36,6 +36,7 @@ PAGES = {
     "sources": "pages/sources.py",
     "timeline": "pages/timeline.py",
     "about": "pages/about.py",
+    "curate": "pages/curate.py",  # only with `civicgraph explore --curate` (see Home.py)
 }
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 BIG = 2_000  # entities; past this, slow metrics are sampled or not offered

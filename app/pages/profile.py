@@ -27,7 +27,7 @@ from explorer import (
 
 from civicgraph.explorer.drawing import network_html
 from civicgraph.graph.layout import pick_nodes
-from civicgraph.model.text import readable, when
+from civicgraph.model.text import disagreement, readable, when
 
 graph, version = current()
 COMPACT_OVER = 40  # relationships: more are shown as one table
@@ -64,7 +64,29 @@ def relation_title(relation: dict[str, Any]) -> str:
         title += f" ({md(dates)})"
     if relation["status"] != "reported":
         title += f" · **{relation['status']}**"
+    if relation.get("disagrees_with"):
+        title += " · ⚠ sources disagree"
     return title + qualifiers(relation) + f" · {len(relation['sources'])} quote(s)"
+
+
+def warn_disagreements(item: dict[str, Any], about: str = "") -> None:
+    """Say plainly, beside a relationship or observation, which other documents say otherwise
+    (`about` names an observation, shown away from its table row)."""
+    others = item.get("disagrees_with") or []
+    if others:
+        lines = "\n".join(f"- {md(disagreement(other))}" for other in others)
+        st.warning(
+            f"Sources disagree{f' on {md(about)}' if about else ''}: a record quoted from "
+            f"another document says otherwise. Read both before relying on this one.\n\n{lines}",
+            icon=":material/warning:",
+        )
+
+
+def disagreement_column(item: dict[str, Any]) -> dict[str, str]:
+    """A table row's "sources disagree" cell, only where some other document says otherwise
+    (a table of records nothing contradicts gets no such column)."""
+    others = item.get("disagrees_with") or []
+    return {"sources disagree": "; ".join(disagreement(o) for o in others)} if others else {}
 
 
 def show_relations(profile: dict[str, Any]) -> None:
@@ -84,6 +106,7 @@ def show_relations(profile: dict[str, Any]) -> None:
         st.markdown(f"**{md(heading)}** · {len(relations)}")
         for item in relations:
             with st.expander(relation_title(item)):
+                warn_disagreements(item)
                 cite(item["sources"])
                 profile_link(
                     item["other"]["id"], f"Open {item['other']['label']}", icon=":material/badge:"
@@ -107,6 +130,7 @@ def relations_table(grouped: dict[tuple[str, str], list[dict[str, Any]]]) -> Non
                     "role": item["role"],
                     "dates": when(item),
                     "status": item["status"],
+                    **disagreement_column(item),
                     "quotes": " | ".join(readable(q["quote"]) for q in item["sources"]),
                     "in context": (
                         "sources?"
@@ -151,6 +175,7 @@ def show_observations(profile: dict[str, Any]) -> None:
             "rank": o["rank"],
             **{k: labels.get(v, v) for k, v in o["dimensions"].items()},
             "quote": " | ".join(s["quote"] for s in o["sources"]),
+            **disagreement_column(o),
         }
         for o in observations
     ]
@@ -173,6 +198,8 @@ def show_observations(profile: dict[str, Any]) -> None:
         )
         st.altair_chart(chart, width="stretch")
     st.dataframe(rows, hide_index=True)
+    for observation in observations:
+        warn_disagreements(observation, f"{observation['measure']} {observation['period']}")
 
 
 def central_actors(count: int = 10) -> None:

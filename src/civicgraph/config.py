@@ -36,6 +36,7 @@ class Settings:
     bolt_password: str | None = None
     sparql_timeout_s: float = 30.0
     sparql_max_rows: int = 10_000
+    curate: bool = False  # the explorer's Curate page, which writes data/ (`explore --curate`)
 
     @classmethod
     def resolve(
@@ -58,6 +59,7 @@ class Settings:
             app_dir=REPO_DIR / "app",
             bolt_uri=env.get("CIVICGRAPH_BOLT_URI") or None,
             bolt_password=env.get("CIVICGRAPH_BOLT_PASSWORD") or None,
+            curate=env.get("CIVICGRAPH_CURATE") == "1",
         )
 
     def with_store(self, store_dir: Path) -> Settings:

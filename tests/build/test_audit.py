@@ -163,7 +163,9 @@ def test_cli_audit_json_and_text(mini_copy: Path) -> None:
         "near_duplicates",
         "unused_exclusions",
         "claims",
+        "contradictions",
     }
+    assert report["contradictions"] == []
     assert {f["text"] for f in report["uncited"]} == {"Year", "Thefts"}
     assert report["uncited"][0]["occurrences"][0]["document"] == "mini.txt"
     result = runner.invoke(app, ["audit", "--data", str(mini_copy)])

@@ -9,7 +9,7 @@ reports, for curators:
 - entities supported by a single citation (of those that name them: a table's title or
   heading row, cited beside a cell, is context, not a second source);
 - entities that share a name after normalising, and near-duplicate labels;
-- relationships that may claim more than their quotes say (`claims`).
+- claims that may say more than their quotes (`claims`); sources that disagree (`contradictions`).
 
 Deliberate exclusions live in `data/EXCLUDED.md`, one bullet per item:
 
@@ -36,6 +36,7 @@ import numpy
 from rapidfuzz import fuzz, process
 
 from civicgraph.build.claims import ClaimFinding, check_claims, line_of, quote_names
+from civicgraph.build.contradictions import Contradiction, find_contradictions
 from civicgraph.build.ingest import read_records
 from civicgraph.build.records import EntityRecord, Records, normalise_name
 from civicgraph.build.resolutions import judged_pairs
@@ -116,6 +117,7 @@ class AuditReport:
     near_duplicates: list[dict[str, Any]]
     unused_exclusions: list[str]
     claims: list[ClaimFinding] = field(default_factory=list)
+    contradictions: list[Contradiction] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -128,6 +130,7 @@ class AuditReport:
             "near_duplicates": self.near_duplicates,
             "unused_exclusions": self.unused_exclusions,
             "claims": [c.to_json() for c in self.claims],
+            "contradictions": [c.to_json() for c in self.contradictions],
         }
 
 
@@ -139,9 +142,9 @@ class Exclusions:
     pairs: dict[frozenset[str], str] = field(default_factory=dict)
 
 
-def read_exclusions(path: Path) -> Exclusions:
-    """Parse the bullets of EXCLUDED.md; a missing file excludes nothing."""
-    found = Exclusions()
+def read_exclusions(path: Path, judged: dict[frozenset[str], str] | None = None) -> Exclusions:
+    """Parse the bullets of EXCLUDED.md (beside the pairs `judged` in resolutions.yaml)."""
+    found = Exclusions(pairs=dict(judged or {}))
     if not path.is_file():
         return found
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -360,11 +363,8 @@ def find_near_duplicates(records: Records, exclusions: Exclusions) -> list[dict[
 def _similarity(a: str, b: str) -> float:
     """Return difflib's ratio, skipping the full comparison when its upper bounds are low."""
     matcher = difflib.SequenceMatcher(None, a, b)
-    if matcher.real_quick_ratio() < NEAR_DUPLICATE_RATIO:
-        return 0.0
-    if matcher.quick_ratio() < NEAR_DUPLICATE_RATIO:
-        return 0.0
-    return matcher.ratio()
+    quick = matcher.real_quick_ratio() >= NEAR_DUPLICATE_RATIO
+    return matcher.ratio() if quick and matcher.quick_ratio() >= NEAR_DUPLICATE_RATIO else 0.0
 
 
 def _names_entities_carry(records: Records) -> list[str]:
@@ -396,8 +396,7 @@ def audit(data_dir: Path, ontology_dir: Path) -> AuditReport:
     records, _, record_problems = read_records(data_dir, model, QuoteFinder(sources))
     if problems or record_problems:
         raise DataError(problems + record_problems)
-    exclusions = read_exclusions(data_dir / EXCLUDED_FILE)
-    exclusions.pairs = judged_pairs(data_dir) | exclusions.pairs  # resolutions.yaml's too
+    exclusions = read_exclusions(data_dir / EXCLUDED_FILE, judged_pairs(data_dir))
     spans = _spans(records)
     carried = _names_entities_carry(records)
     findings = [f for doc in sources for f in find_mentions(doc, spans.get(doc.path, []))]
@@ -420,6 +419,7 @@ def audit(data_dir: Path, ontology_dir: Path) -> AuditReport:
         shared_names=find_shared_names(records, exclusions),
         near_duplicates=find_near_duplicates(records, exclusions),
         unused_exclusions=[],
+        contradictions=find_contradictions(records, model),
     )
     used: set[str] = set()
     for claim in check_claims(records):

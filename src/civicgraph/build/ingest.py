@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from civicgraph.build.corroboration import corroborated_status
 from civicgraph.build.datafiles import data_files, read_raw
 from civicgraph.build.records import (
     FIELDS,
@@ -115,8 +116,11 @@ class RecordParser:
             return None
         return text
 
-    def status(self, raw: RawRecord) -> str:
-        value = raw.data.get("status") or "reported"
+    def status(self, raw: RawRecord, citations: list[Citation]) -> str:
+        """Return the status the record states, else the one its sources give (corroboration)."""
+        value = raw.data.get("status")
+        if value is None or value == "":
+            return corroborated_status(citations)
         if value not in STATUSES:
             self.problem(raw, "status", f"status {value!r} is not one of {', '.join(STATUSES)}")
         return str(value)
@@ -223,7 +227,7 @@ class RecordParser:
             end=end,
             role=self.text(raw, "role"),
             via=via,
-            status=self.status(raw),
+            status=self.status(raw, citations),
             note=self.text(raw, "note"),
             citations=citations,
             origin=Origin(raw.file, raw.line),
@@ -263,7 +267,7 @@ class RecordParser:
             rank=rank,
             printed=printed,
             dimensions=dimensions,
-            status=self.status(raw),
+            status=self.status(raw, citations),
             note=self.text(raw, "note"),
             citations=citations,
             origin=Origin(raw.file, raw.line),

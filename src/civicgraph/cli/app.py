@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from civicgraph.cli import analytics, data, explore, interfaces, lookup, resolve, sources
+from civicgraph.cli import analytics, data, explore, interfaces, lookup, resolve, review, sources
 
 app = typer.Typer(
     name="civicgraph",
@@ -40,9 +40,8 @@ analytics.register_analytics(app)
 app.command()(data.audit)
 app.add_typer(sources.source_app, name="source")
 app.command()(sources.suggest)
-review_app = typer.Typer(help="Review the data: entity resolution judgements (merge, judge).")
-app.add_typer(review_app, name="review")
-resolve.register(review_app)
+resolve.register(review.review_app)  # merge, judge, unmerge: entity resolution
+app.add_typer(review.review_app, name="review")
 interfaces.register_query_interfaces(app, serve_app)
 
 

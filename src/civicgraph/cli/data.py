@@ -144,4 +144,12 @@ def render_text(report: AuditReport) -> str:
             [f"{c.file}:{c.line}: {c.relationship}: {c.message}" for c in found if not c.explained],
             f"; {explained} more explained in EXCLUDED.md" if explained else "",
         )
+    section(
+        "Contradictions: sources that disagree",
+        [
+            f"{c.message}\n    {c.first.file}:{c.first.line}: {c.first.id}"
+            f"\n    {c.second.file}:{c.second.line}: {c.second.id}"
+            for c in report.contradictions
+        ],
+    )
     return "\n".join(lines) + "\n"

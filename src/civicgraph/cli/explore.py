@@ -9,8 +9,10 @@ from typing import Annotated
 
 import typer
 
-from civicgraph.cli.kit import StoreOpt, reported_errors, resolve_settings
+from civicgraph.cli.kit import StoreOpt, fail, reported_errors, resolve_settings
 from civicgraph.errors import CivicGraphError
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def _has_display() -> bool:
@@ -21,21 +23,54 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def served_address(args: list[str]) -> str:
+    """The address Streamlit will listen on: the last `--server.address` of the extra
+    arguments, else the explorer's own 127.0.0.1."""
+    address = "127.0.0.1"
+    for i, arg in enumerate(args):
+        if arg == "--server.address" and i + 1 < len(args):
+            address = args[i + 1]
+        elif arg.startswith("--server.address="):
+            address = arg.partition("=")[2]
+    return address
+
+
 def explore(
     ctx: typer.Context,
     port: Annotated[int, typer.Option(help="Port of the explorer.")] = 8501,
     store: StoreOpt = None,
+    curate: Annotated[
+        bool,
+        typer.Option(
+            "--curate",
+            help="Add the Curate page, which accepts and rejects review items into data/ "
+            "(loopback only).",
+        ),
+    ] = False,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data", help="Curated data directory the Curate page edits [default: data/]."
+        ),
+    ] = None,
 ) -> None:
     """Open the Streamlit explorer (builds the bundled graph first if needed).
 
     Extra arguments go to `streamlit run`, e.g. `civicgraph explore --server.address 0.0.0.0`.
     """
+    address = served_address(list(ctx.args))
+    if curate and address not in LOOPBACK:
+        fail(
+            f"error: --curate writes to data/, so the explorer must listen on loopback "
+            f"(127.0.0.1, localhost or ::1), not {address}",
+            2,
+        )
 
     from civicgraph.store.builder import build as build_store
     from civicgraph.store.builder import is_stale
     from civicgraph.store.builds import manifest
 
-    settings = resolve_settings(store)
+    settings = resolve_settings(store, data)
     with reported_errors():
         try:
             built_from = Path(manifest(settings.store_dir).get("data_dir", settings.data_dir))
@@ -66,6 +101,9 @@ def explore(
         *ctx.args,
     ]
     env = {**os.environ, "CIVICGRAPH_STORE": str(settings.store_dir.resolve())}
+    env.pop("CIVICGRAPH_CURATE", None)  # only --curate, checked above, turns the page on
+    if curate:
+        env |= {"CIVICGRAPH_CURATE": "1", "CIVICGRAPH_DATA": str(settings.data_dir.resolve())}
     typer.echo(f"civicgraph explorer: http://localhost:{port}", err=True)
     sys.stderr.flush()
     # Become Streamlit, so that Ctrl-C and signals reach the server itself.

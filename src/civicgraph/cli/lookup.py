@@ -20,6 +20,7 @@ from civicgraph.cli.kit import (
     when_text,
 )
 from civicgraph.errors import UsageError
+from civicgraph.model.text import disagreement
 
 
 def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
@@ -73,12 +74,16 @@ def entity(
         claim = f"{rel['status']}, {rel['review']}"
         typer.echo(f"  {arrow} {rel['other']['label']}{role}{about}{when_text(rel)} ({claim})")
         typer.echo("\n".join(quote_lines(rel["sources"], "      ")))
+        for other in rel.get("disagrees_with", []):
+            typer.echo(f"      sources disagree: {disagreement(other)}")
     if found["observations"]:
         typer.echo(f"\nobservations ({len(found['observations'])}):")
     for obs in found["observations"]:
         rank = f", rank {obs['rank']}" if obs["rank"] else ""
         typer.echo(f"  {obs['measure']} {obs['period']}: {obs['value']} {obs['unit']}{rank}")
         typer.echo("\n".join(quote_lines(obs["sources"], "      ")))
+        for other in obs.get("disagrees_with", []):
+            typer.echo(f"      sources disagree: {disagreement(other)}")
 
 
 def search(

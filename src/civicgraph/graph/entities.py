@@ -263,6 +263,7 @@ def profile(
                     "date_basis": date_basis(basis and local_name(basis), start, end),
                     "concerning": _ref(names, slug_of(concerning)) if concerning else None,
                     "sources": citations.of(props),
+                    **disagreements(store, model, props, citations),
                 }
             )
     relations.sort(
@@ -287,6 +288,28 @@ def _merges(names: NameIndex, slug: str, asked: str | None) -> dict[str, Any]:
     merged_from = names.merged_into.get(slug)
     found: dict[str, Any] = {"merged_from": merged_from} if merged_from else {}
     return found | ({"redirected_from": asked} if asked in names.redirects else {})
+
+
+def disagreements(
+    store: ox.Store, model: Model, props: dict[str, list[Any]], citations: Citations
+) -> dict[str, list[dict[str, Any]]]:
+    """Return `{"disagrees_with": [...]}` for a relationship or observation that records from
+    other documents contradict (`civ:disagreesWith`, see build.contradictions), else `{}`."""
+    found = []
+    for other in props.get(str(CIV.disagreesWith), []):
+        theirs = properties(store, other)
+        item: dict[str, Any] = {"id": slug_of(value(other))}
+        relation = model.relation_by_iri.get(_first(theirs, str(CIV.relation)) or "")
+        if relation is not None:
+            item["predicate"] = relation.key
+            item["start"] = _first(theirs, str(CIV.startDate))
+            item["end"] = _first(theirs, str(CIV.endDate))
+        else:
+            measure = _first(theirs, QB_MEASURE_TYPE)
+            item["value"] = _first(theirs, measure) if measure else None
+        item["documents"] = sorted({c["document"] for c in citations.of(theirs)})
+        found.append(item)
+    return {"disagrees_with": sorted(found, key=lambda d: d["id"])} if found else {}
 
 
 def _ref(names: NameIndex, slug: str) -> dict[str, str]:
@@ -321,6 +344,7 @@ def observations_about(
                 if p in keys and isinstance(v[0], ox.NamedNode)
             },
             "sources": citations.of(props),
+            **disagreements(store, model, props, citations),
         }
     return sorted(
         found.values(), key=lambda o: (o["measure"], str(o["period"]), o["rank"] or 0, o["id"])

@@ -27,7 +27,6 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ from civicgraph.build.records import normalise_name
 from civicgraph.build.sources import SourceDocument, load_sources
 from civicgraph.errors import UsageError, relative_to_cwd
 from civicgraph.graph.entities import NameIndex
+from civicgraph.model.text import sentences
 
 CANDIDATE_FLOOR = 0.5  # a candidate scoring less is not shown
 LINKED = 0.8  # a mention whose top candidate scores this much is taken as linked
@@ -87,8 +87,6 @@ CALENDAR = re.compile(
     re.IGNORECASE,
 )
 PASSIVE = re.compile(r"\s+by\b")  # "is funded by": the second name is the subject
-SENTENCE_END = re.compile(r"[.?!][\"”’)]*(?=\s+[\"“(]?[A-ZÁÉÍÓÚÑÜ0-9])")
-ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Gov|No|vs))$")
 
 
 @dataclass(frozen=True)
@@ -158,30 +156,6 @@ def kind_of(
         if cue.search(text[start:end]):
             return kind
     return "unknown"
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Split a text into sentences, as [start, end) offsets with no space at either end.
-
-    A sentence ends at `.`, `?` or `!` (and any closing quote) before a space and a capital
-    or digit, not after an initial or a common abbreviation ("Dr.", "U.S."); a paragraph
-    (a line of the canonical text) always ends one.
-    """
-    spans: list[tuple[int, int]] = []
-    base = 0
-    for paragraph in text.split("\n"):
-        cuts = [0]
-        for match in SENTENCE_END.finditer(paragraph):
-            if not ABBREVIATION.search(paragraph[: match.start()]):
-                cuts.append(match.end())
-        cuts.append(len(paragraph))
-        for s, e in pairwise(cuts):
-            piece = paragraph[s:e]
-            if piece.strip():
-                lead = len(piece) - len(piece.lstrip())
-                spans.append((base + s + lead, base + s + lead + len(piece.strip())))
-        base += len(paragraph) + 1
-    return spans
 
 
 def predicate_between(words: str, relations: set[str]) -> tuple[str | None, bool]:

@@ -19,6 +19,7 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 QB = "http://purl.org/linked-data/cube#"
+OWL_DISJOINT = "http://www.w3.org/2002/07/owl#propertyDisjointWith"
 
 ONTOLOGY_FILE = "civicgraph.ttl"
 SHAPES_FILE = "shapes.ttl"
@@ -79,6 +80,12 @@ class Model:
     measures: dict[str, Measure] = field(default_factory=dict)
     class_by_iri: dict[str, EntityClass] = field(default_factory=dict)
     relation_by_iri: dict[str, Relation] = field(default_factory=dict)
+    # pairs of relation keys declared owl:propertyDisjointWith (either way round)
+    disjoint: set[frozenset[str]] = field(default_factory=set)
+
+    def incompatible(self, first: str, second: str) -> bool:
+        """Tell whether two relations (by key) cannot both hold between the same entities."""
+        return frozenset((first, second)) in self.disjoint
 
     def subtypes(self, record_type: str) -> set[str]:
         """Return the record type and every record type below it."""
@@ -198,4 +205,8 @@ def load_model(ontology_dir: Path) -> Model:
             )
             model.relations[key] = relation
             model.relation_by_iri[iri] = relation
+    for iri, relation in model.relation_by_iri.items():
+        for other in _objects(graph, iri, OWL_DISJOINT):
+            if other in model.relation_by_iri:
+                model.disjoint.add(frozenset((relation.key, model.relation_by_iri[other].key)))
     return model

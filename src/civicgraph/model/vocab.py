@@ -69,6 +69,7 @@ class CIV(DefinedNamespace):
     endDate: URIRef
     status: URIRef
     note: URIRef
+    disagreesWith: URIRef
     # statistics
     period: URIRef
     rank: URIRef

@@ -21,6 +21,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from civicgraph.build.contradictions import disagreement_triples, find_contradictions
 from civicgraph.build.datafiles import data_files
 from civicgraph.build.ingest import read_records
 from civicgraph.build.rdf import TripleWriter, ntriples, origins
@@ -168,8 +169,11 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
                 on_read=fingerprint.add,
             )
             info["fingerprint"] = fingerprint.finish(settings)
-            loader.end()  # the checks below run while Oxigraph indexes; a problem drops it all
             written, records = records, merged(records, into)  # as written, as the graph has it
+            # records from different documents that disagree point at each other
+            if disagreeing := disagreement_triples(find_contradictions(records, model)):
+                loader.feed(disagreeing)
+            loader.end()  # the checks below run while Oxigraph indexes; a problem drops it all
             if shacl is not None:  # the ShapeChecker started below, before this load
                 sample = shape_sample(records)
                 sampled = sample is not records
