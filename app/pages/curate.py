@@ -2,8 +2,9 @@
 
 Shown only when the explorer runs with `civicgraph explore --curate`, which refuses any
 address but loopback; the page checks the address again, since it writes to data/. Every
-button calls the same functions as `civicgraph review` (civicgraph.build.review), so a
-record is written exactly as the command writes it. Nothing is rebuilt here: the page says
+button calls the same functions as `civicgraph review` (civicgraph.build.review, and
+civicgraph.build.judge for `review merge`/`judge`/`unmerge`), so a record is written exactly
+as the command writes it. Nothing is rebuilt here: the page says
 what it wrote and that `civicgraph build` loads it into the graph the other pages show.
 """
 
@@ -15,7 +16,9 @@ from typing import Any
 import streamlit as st
 from explorer import md
 
+from civicgraph.build.judge import add_judgement, remove_merge
 from civicgraph.build.queues import Queue, load_queues, top_candidate
+from civicgraph.build.resolutions import read_resolutions
 from civicgraph.build.review import (
     NewEntity,
     Outcome,
@@ -64,6 +67,64 @@ def act(what: str, action: Any) -> None:
                 "then reload."
             )
         st.session_state[DONE] = ("success", said)
+
+
+def judge(what: str, action: Any) -> None:
+    """Run a judgement on two entities (data/resolutions.yaml); keep what it did."""
+    try:
+        judgement = action()
+    except CivicGraphError as exc:
+        st.session_state[DONE] = ("error", f"{what}: {exc}")
+    else:
+        pair = f"{judgement.first} and {judgement.second}"
+        st.session_state[DONE] = (
+            "success",
+            f"{what}: {pair} ({judgement.verdict}) in {relative_to_cwd(data_dir)}/resolutions.yaml."
+            " Not yet in the graph: run `civicgraph build` (the page does not rebuild), "
+            "then reload.",
+        )
+
+
+def resolution_controls(entities: dict[str, str]) -> None:
+    """Judge two entities the same (the first merged into the second), different or unsure;
+    take back a merge."""
+    st.markdown("## Same entity?")
+    st.caption(
+        "Judgements are kept in data/resolutions.yaml, one item each, reviewable in a "
+        "diff; a merged id stays a redirect to the one kept."
+    )
+    slugs = sorted(entities)
+
+    def label(slug: str) -> str:
+        return f"{entities.get(slug, slug)} ({slug})"
+
+    left, right = st.columns(2)
+    first = left.selectbox("Entity", slugs, index=None, format_func=label, key="judge-first")
+    second = right.selectbox("and entity", slugs, index=None, format_func=label, key="judge-second")
+    verdict = st.radio(
+        "They are",
+        ("same", "different", "unsure"),
+        format_func=lambda v: {"same": "the same (merge the first into the second)"}.get(v, v),
+        horizontal=True,
+        key="judge-verdict",
+    )
+    note = st.text_input("Why (optional)", key="judge-note")
+    if st.button("Record judgement", key="judge") and first and second:
+        judge(
+            f"judged {verdict}",
+            lambda: add_judgement(data_dir, model, verdict, first, second, note or None),
+        )
+        st.rerun()
+    resolutions, _ = read_resolutions(data_dir)
+    for judgement in resolutions.judgements:
+        if judgement.verdict != "same":
+            continue
+        line = f"{label(judgement.first)} merged into {label(judgement.second)}"
+        text, button = st.columns([4, 1])
+        text.markdown(md(line))
+        if button.button("Take back", key=f"unmerge-{judgement.first}"):
+            judge("unmerged", lambda old=judgement.first: remove_merge(data_dir, model, old))
+            st.rerun()
 
 
 def mention_controls(queue: Queue, item: dict[str, Any], entities: dict[str, str]) -> None:
@@ -154,3 +215,4 @@ except CivicGraphError as exc:
     st.stop()
 for queue in queues:
     show_queue(queue, entities)
+resolution_controls(entities)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from tests.app.conftest import APP
 from tests.cli.test_review import DOCUMENT, SOURCE, TEXT, mention
 from tests.cli.test_source_add import files_under
 from tests.conftest import FIXTURES
+from tests.merging import KEPT, OLD, add_duplicate
 
 runner = CliRunner()
 
@@ -120,3 +122,35 @@ def test_explore_refuses_curate_off_loopback() -> None:
         "error: --curate writes to data/, so the explorer must listen on loopback "
         "(127.0.0.1, localhost or ::1), not 0.0.0.0\n"
     )
+
+
+def test_judging_two_entities_writes_resolutions_and_takes_a_merge_back(
+    curated: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CIVICGRAPH_CURATE", "1")
+    add_duplicate(Path("data"))
+    at = curate_page()
+    at.selectbox(key="judge-first").set_value(OLD)
+    at.selectbox(key="judge-second").set_value(KEPT)
+    at.text_input(key="judge-note").set_value("one person")
+    at.button(key="judge").click().run()
+    assert not at.exception, at.exception
+    said = at.success[0].value.replace("\\", "")
+    assert said.startswith(f"judged same: {OLD} and {KEPT} (same) in data/resolutions.yaml")
+    judgements = yaml.safe_load(Path("data/resolutions.yaml").read_text(encoding="utf-8"))
+    assert judgements == [{"same": [OLD, KEPT], "note": "one person"}]
+    # the same as `review merge`: the build takes it, and the old id redirects
+    assert runner.invoke(app, ["build", "--data", "data", "--store", "store"]).exit_code == 0
+    shown = runner.invoke(app, ["entity", OLD, "--store", "store", "--json"])
+    assert json.loads(shown.stdout)["id"] == KEPT
+    # judging the pair again is refused, in one line, and nothing is written
+    before = files_under(Path("data"))
+    at.selectbox(key="judge-first").set_value(KEPT)
+    at.selectbox(key="judge-second").set_value(OLD)
+    at.radio(key="judge-verdict").set_value("different")
+    at.button(key="judge").click().run()
+    assert "are already judged same at" in at.error[0].value.replace("\\", "")
+    assert files_under(Path("data")) == before
+    at.button(key=f"unmerge-{OLD}").click().run()
+    assert not at.exception, at.exception
+    assert yaml.safe_load(Path("data/resolutions.yaml").read_text(encoding="utf-8")) is None
