@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -69,16 +69,23 @@ def list_items(
     from civicgraph.build.queues import listed, load_queues
 
     with review_errors():
-        rows = listed(
-            load_queues(resolve_settings(data=data).data_dir, source_id),
-            status.value if status else None,
-        )
+        queues = load_queues(resolve_settings(data=data).data_dir, source_id)
+        rows = listed(queues, status.value if status else None)
+        every = rows if status is None else listed(queues, None)
     if as_json:
         print_json({"items": rows})
         return
     if not rows:
         typer.echo(f"no {status.value + ' ' if status else ''}items")
         return
+    # a relationship candidate names its mentions by id: show what they say beside it
+    said = {r["item"]: r["text"] for r in every if r["kind"] == "mention"}
+
+    def mention_of(row: dict[str, Any], key: str) -> str:
+        source = row["item"].rsplit("/", 1)[0]
+        text = said.get(f"{source}/{row[key]}")
+        return f"{row[key]} {shortened(text, 30)!r}" if text else str(row[key])
+
     for row in rows:
         if row["kind"] == "mention":
             best = row["candidate"]
@@ -91,7 +98,10 @@ def list_items(
             )
             what = f"{shortened(row['text'], 40)!r} {target}"
         else:
-            link = f"{row['subject']} —{row['predicate'] or '?'}→ {row['object']}"
+            link = (
+                f"{mention_of(row, 'subject')} —{row['predicate'] or '?'}→ "
+                f"{mention_of(row, 'object')}"
+            )
             done = f" = {row['relationship']}" if row["relationship"] else ""
             what = f"{link}{done} “{shortened(row['text'])}”"
         note = f" (note: {shortened(row['note'], 40)})" if row.get("note") else ""
