@@ -118,8 +118,7 @@ class CivicGraph:
         at: int | None = None,
         between: tuple[int, int] | None = None,
     ) -> Filter:
-        """Check filter values against the ontology and return a Filter (types widened to
-        their subtypes)."""
+        """Check filter values against the ontology; a Filter (types widened to subtypes)."""
         return checked_filter(self.model, types, relations, statuses, at, between)
 
     def view(self, keep: Filter | None = None) -> Views:
@@ -194,11 +193,14 @@ class CivicGraph:
     ) -> dict[str, Any]:
         """Rank entities by a centrality metric (contract's `centrality --json`), on the
         actor layer unless `include_context` (see `Views.actors`)."""
-        from civicgraph.graph.centrality import centrality
+        from civicgraph.graph.scores import centrality_of
 
-        return centrality(
-            self.view(keep).layered(include_context),
+        return centrality_of(
+            self.loaded,
+            lambda: self.view(keep).layered(include_context),
             metric,
+            whole=keep is None or keep.is_empty(),
+            include_context=include_context,
             types=self.types_of(type_),
             top=top,
             directed=directed,
@@ -389,8 +391,7 @@ class CivicGraph:
         end: int | None = None,
         start: int | None = None,
     ) -> dict[str, Any]:
-        """Return a window of a source (its text as built) cut into highlighted segments, its
-        cited spans with their facts, the quote at `at` (to `end`) marked; see graph.reader."""
+        """Return a window of a source cut into highlighted spans with facts; graph.reader."""
         from civicgraph.graph.reader import loaded_spans, reading
 
         if document not in self._spans:  # read once per document: spans and their facts
@@ -407,8 +408,7 @@ class CivicGraph:
         types: list[str] | None = None,
         relations: list[str] | None = None,
     ) -> list[dict[str, Any]]:
-        """Return the dated relationships of an entity, or of the graph (touching an entity
-        of one of `types`, of one of `relations`), earliest first; see `graph.timeline`."""
+        """Return the dated relationships of an entity or of the graph; see graph.timeline."""
         from civicgraph.graph.timeline import timeline
 
         keep = self.keep(types=types, relations=relations)

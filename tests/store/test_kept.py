@@ -14,7 +14,8 @@ from civicgraph.config import Settings
 from civicgraph.graph.entities import NameIndex
 from civicgraph.graph.project import project
 from civicgraph.store.builder import build
-from civicgraph.store.kept import cache_file, cached_projection, names_file
+from civicgraph.store.kept import cache_file, cached_projection
+from civicgraph.store.kept_names import names_db
 from tests.conftest import MINI
 
 
@@ -60,7 +61,7 @@ def test_the_build_writes_what_the_store_reads_back(
 ) -> None:
     graph: CivicGraph = request.getfixturevalue(fixture)
     assert cache_file(graph.build_dir, graph.settings.ontology_dir).exists()
-    assert names_file(graph.build_dir, graph.settings.ontology_dir).exists()
+    assert names_db(graph.build_dir, graph.settings.ontology_dir).exists()
     from_store = NameIndex.from_store(graph.store, graph.model)
     assert graph.names.entities == dict(sorted(from_store.entities.items()))
     assert graph.names.by_name == from_store.by_name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -29,6 +30,8 @@ def build(
     shapes: Annotated[bool, typer.Option(help="Also validate against the SHACL shapes.")] = True,
 ) -> None:
     """Validate data/ and build the store atomically (on error the old store is untouched)."""
+    from civicgraph.api import CivicGraph
+    from civicgraph.graph.scores import keep_scores
     from civicgraph.store.builder import build as build_store
 
     settings = resolve_settings(store, data)
@@ -36,10 +39,15 @@ def build(
         report = build_store(
             settings, lambda step: typer.echo(f"… {step}", err=True), shapes=shapes
         )
+        # the scores that depend on no option, kept for `centrality` and the explorer
+        typer.echo("… computing PageRank and degree", err=True)
+        began = time.perf_counter()
+        keep_scores(CivicGraph(settings).loaded)
+        scored = time.perf_counter() - began
     typer.echo(
         f"built {settings.store_dir}/ in {report.seconds:.1f} s: {report.entities} entities, "
         f"{report.relationships} relationships, {report.observations} observations, "
-        f"{report.quads} triples"
+        f"{report.quads} triples; scores kept in {scored:.1f} s"
     )
 
 

@@ -7,6 +7,7 @@ Names match labels and aliases with case, accents and punctuation folded ("Marti
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -51,20 +52,26 @@ class NameIndex:
 
     def __init__(
         self,
-        entities: dict[str, EntitySummary],
+        entities: Mapping[str, EntitySummary],
         model: Model,
         redirects: dict[str, str] | None = None,
+        *,
+        by_name: Mapping[str, set[str]] | None = None,
     ) -> None:
         self.entities = entities
         self.model = model
         self.redirects = redirects or {}  # a merged id -> the id it was merged into
-        self.by_name: dict[str, set[str]] = {}
+        if by_name is not None:  # folded already (the index kept beside a build)
+            self.by_name = by_name
+            return
+        folded: dict[str, set[str]] = {}
+        self.by_name = folded
         for slug, summary in entities.items():
             names = [summary.label, *summary.aliases]
             if summary.label_es is not None:
                 names.append(summary.label_es)
             for name in names:
-                self.by_name.setdefault(normalise_name(name), set()).add(slug)
+                folded.setdefault(normalise_name(name), set()).add(slug)
 
     @cached_property
     def merged_into(self) -> dict[str, list[str]]:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from civicgraph.graph.entities import EntitySummary, NameIndex
 from civicgraph.graph.project import Views, project
 from civicgraph.store.builds import Build
-from civicgraph.store.kept import cached_projection, read_names, write_names
+from civicgraph.store.kept import cached_projection
+from civicgraph.store.kept_names import Row, names_db, read_names_db, write_names_db
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -27,23 +28,15 @@ class LoadedGraph:
 
     @cached_property
     def names(self) -> NameIndex:
-        """Every entity's names (from the kept file, else from the store, then kept)."""
+        """Every entity's names (from the kept index, else from the store, then kept)."""
         build = self.build
-        found = read_names(build.directory, build.ontology_dir)
-        if found is not None:
-            rows, redirects = found
-            try:
-                summaries = {
-                    slug: EntitySummary(slug, label, types, label_es, aliases)
-                    for slug, label, label_es, types, aliases in rows
-                }
-            except (ValueError, TypeError):  # another layout: compute it again
-                pass
-            else:
-                return NameIndex(summaries, build.model, redirects)
+        path = names_db(build.directory, build.ontology_dir)
+        kept = read_names_db(path, _summary)
+        if kept is not None:
+            return NameIndex(kept.entities, build.model, kept.redirects, by_name=kept.by_name)
         index = NameIndex.from_store(build.store, build.model)
-        kept = [[s.id, s.label, s.label_es, s.types, s.aliases] for s in index.entities.values()]
-        write_names(build.directory, build.ontology_dir, kept, index.redirects)
+        rows = [(s.id, s.label, s.label_es, s.types, s.aliases) for s in index.entities.values()]
+        write_names_db(path, rows, index.redirects)
         return index
 
     @cached_property
@@ -60,3 +53,8 @@ class LoadedGraph:
     def views(self) -> Views:
         """The whole projection with its derived graphs, computed once."""
         return Views.of(self.projection, self.build.model)
+
+
+def _summary(row: Row) -> EntitySummary:
+    slug, label, label_es, types, aliases = row
+    return EntitySummary(slug, label, types, label_es, aliases)

@@ -1,5 +1,6 @@
-"""The files kept beside a build: the projection, the name index, the citations and the
-layouts of the drawings made of it (`layouts/`, one file per drawing).
+"""The files kept beside a build: the projection, the name index (an SQLite file, see
+`store.kept_names`), the citations and the layouts of the drawings made of it (`layouts/`,
+one file per drawing).
 
 Reading them back from the store means decoding every IRI of every relationship, a random
 lookup in Oxigraph's string table each (about 25 µs at 100k entities, 90 s for the
@@ -31,6 +32,7 @@ import networkx as nx
 from civicgraph.build.records import Citation, Records
 from civicgraph.model.ontology import ONTOLOGY_FILE
 from civicgraph.model.vocab import entity_iri
+from civicgraph.store.kept_names import names_db, write_names_db
 
 if TYPE_CHECKING:
     Graph = nx.MultiDiGraph[str]
@@ -48,11 +50,6 @@ def _digest(ontology_dir: Path) -> str:
 def cache_file(build_dir: Path, ontology_dir: Path) -> Path:
     """Name the projection's cache for this build, model and projection code."""
     return build_dir / f"projection-{_digest(ontology_dir)}.json"
-
-
-def names_file(build_dir: Path, ontology_dir: Path) -> Path:
-    """Name the name index's cache for this build, model and code."""
-    return build_dir / f"names-{_digest(ontology_dir)}.json"
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
@@ -106,30 +103,9 @@ def write_from_records(build_dir: Path, ontology_dir: Path, records: Records) ->
         for rel in sorted(records.relationships, key=lambda r: r.id)
     ]
     write_json(cache_file(build_dir, ontology_dir), {"nodes": nodes, "edges": edges})
-    names = [[e.id, e.label, e.label_es, sorted(e.types), sorted(set(e.aliases))] for e in ordered]
+    names = [(e.id, e.label, e.label_es, sorted(e.types), sorted(set(e.aliases))) for e in ordered]
     redirects = dict(sorted((old.id, kept) for old, kept in records.merged))
-    write_names(build_dir, ontology_dir, names, redirects)
-
-
-def read_names(
-    build_dir: Path, ontology_dir: Path
-) -> tuple[list[list[Any]], dict[str, str]] | None:
-    """Return the kept name index as rows `[id, label, label_es, types, aliases]` and the
-    redirects (merged id -> kept id); None when the build kept none (or it cannot be read)."""
-    try:
-        kept = json.loads(names_file(build_dir, ontology_dir).read_text(encoding="utf-8"))
-        rows: list[list[Any]] = kept["entities"]
-        redirects = {str(old): str(new) for old, new in kept["redirects"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
-    return rows, redirects
-
-
-def write_names(
-    build_dir: Path, ontology_dir: Path, rows: list[list[Any]], redirects: dict[str, str]
-) -> None:
-    """Keep a name index, as `read_names` returns it."""
-    write_json(names_file(build_dir, ontology_dir), {"entities": rows, "redirects": redirects})
+    write_names_db(names_db(build_dir, ontology_dir), names, redirects)
 
 
 def _load(path: Path) -> Graph | None:

@@ -1,0 +1,126 @@
+"""The centrality scores that depend on no option, computed once per build and kept.
+
+PageRank and degree on the whole graph, weighted and undirected (the defaults of
+`centrality`), on the actor layer and on every entity, are what the explorer and most
+`centrality` calls ask for. `keep_scores` computes them with `centrality.scores`, exactly
+as a call with the defaults does, and keeps them beside the build
+(`store.kept_scores`); `kept_ranking` answers such a call from them, reading only the
+rows of the ranking it returns, so `centrality --metric pagerank --top 10` costs the same
+at any size. `civicgraph build` keeps them after each build; a build without them (made
+by an older version, or read-only) computes them on the first call, as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from civicgraph.graph import centrality, project
+from civicgraph.model.ontology import ONTOLOGY_FILE
+from civicgraph.store import kept_scores
+from civicgraph.store.kept_scores import kept_metrics, ranked, scores_db, write_scores
+
+if TYPE_CHECKING:
+    from civicgraph.graph.loaded import LoadedGraph
+    from civicgraph.graph.project import Views
+
+KEPT = ("pagerank", "degree")
+LAYERS = ("actors", "all")
+
+
+def _file(loaded: LoadedGraph) -> Path:
+    digest = hashlib.sha256((loaded.build.ontology_dir / ONTOLOGY_FILE).read_bytes())
+    for module in (centrality, project, kept_scores):  # the code that makes the scores
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return scores_db(loaded.build.directory, digest.hexdigest()[:16])
+
+
+def _layer(views: Views, layer: str) -> Views:
+    return views.actors if layer == "actors" else views
+
+
+def keep_scores(loaded: LoadedGraph) -> Path:
+    """Compute the kept metrics on both layers, as `centrality` with its defaults does."""
+    rows: list[tuple[str, str, str, str, list[str], float]] = []
+    for layer in LAYERS:
+        views = _layer(loaded.views, layer)
+        nodes = views.graph.nodes
+        big = views.simple.number_of_nodes() >= centrality.IGRAPH_FROM
+        converted = views.indexed if big else None
+        for metric in KEPT:
+            values = centrality.scores(views.simple, metric, converted=converted)
+            rows += [
+                (metric, layer, n, nodes[n]["label"], list(nodes[n]["types"]), float(v))
+                for n, v in values.items()
+            ]
+    path = _file(loaded)
+    write_scores(path, rows)
+    return path
+
+
+def kept_ranking(
+    loaded: LoadedGraph,
+    metric: str,
+    *,
+    types: set[str] | None,
+    top: int,
+    include_context: bool,
+) -> dict[str, Any] | None:
+    """Answer `centrality` with its defaults from the kept scores (kept now if missing);
+    None when this metric is not kept, or nothing could be kept (compute it then)."""
+    if metric not in KEPT or top < 0:
+        return None
+    path = _file(loaded)
+    layer = "all" if include_context else "actors"
+    if (metric, layer) not in (kept_metrics(path) or set()):
+        keep_scores(loaded)
+        if (metric, layer) not in (kept_metrics(path) or set()):
+            return None  # a read-only build: nothing kept
+    rows = ranked(path, metric, layer)
+    if types is not None:
+        rows = (row for row in rows if types & set(row["types"]))
+    return {
+        "metric": metric,
+        "directed": False,
+        "normalized": True,
+        "layer": layer,
+        "results": list(islice(rows, top)),
+    }
+
+
+def centrality_of(
+    loaded: LoadedGraph,
+    views: Callable[[], Views],
+    metric: str,
+    *,
+    whole: bool,
+    include_context: bool,
+    types: set[str] | None,
+    top: int,
+    directed: bool,
+    weighted: bool,
+    sample: int | None,
+    seed: int,
+    engine: str,
+) -> dict[str, Any]:
+    """Rank by a metric (`centrality.centrality`), from the kept scores when the call asks
+    for what they hold: the whole graph (`whole`: no filter), weighted, undirected, no
+    sample, the default engine; `views` gives the graph to compute on otherwise."""
+    if whole and weighted and not directed and sample is None and engine == "auto":
+        kept = kept_ranking(loaded, metric, types=types, top=top, include_context=include_context)
+        if kept is not None:
+            return kept
+    return centrality.centrality(
+        views(),
+        metric,
+        types=types,
+        top=top,
+        directed=directed,
+        weighted=weighted,
+        sample=sample,
+        seed=seed,
+        engine=engine,
+    )

@@ -1,0 +1,88 @@
+"""Scores that depend on no option, kept beside a build as SQLite, read in ranked order.
+
+`centrality --metric pagerank --top 10` on the whole graph needs ten rows, not the graph:
+with the scores kept (the graph stage computes them once per build, see
+`graph.scores`), the command reads the first rows of an index ordered as the ranking is
+(score descending, then label folded, then id) and stops when it has enough of the types
+asked for. The file is keyed by a digest the caller gives (of the code and model that made
+the scores), so changed code computes new ones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE score (metric TEXT NOT NULL, layer TEXT NOT NULL, slug TEXT NOT NULL,
+                    label TEXT NOT NULL, folded TEXT NOT NULL, types TEXT NOT NULL,
+                    score REAL NOT NULL);
+"""
+
+
+def scores_db(build_dir: Path, digest: str) -> Path:
+    """Name the kept scores' file for this build and the code that computed them."""
+    return build_dir / f"scores-{digest}.sqlite"
+
+
+def write_scores(path: Path, rows: list[tuple[str, str, str, str, list[str], float]]) -> None:
+    """Keep rows (metric, layer, slug, label, types, score) atomically; where the build is
+    read-only, keep nothing."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    try:
+        partial.unlink(missing_ok=True)
+        db = sqlite3.connect(partial)
+        try:
+            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
+            db.executemany(
+                "INSERT INTO score VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (metric, layer, slug, label, label.casefold(), json.dumps(types), score)
+                    for metric, layer, slug, label, types, score in rows
+                ),
+            )
+            db.execute("CREATE INDEX ranked ON score (metric, layer, score DESC, folded, slug)")
+            db.commit()
+        finally:
+            db.close()
+        os.replace(partial, path)
+    except (OSError, sqlite3.Error):
+        partial.unlink(missing_ok=True)
+
+
+def kept_metrics(path: Path) -> set[tuple[str, str]] | None:
+    """Return the (metric, layer) pairs a kept file holds; None when there is none."""
+    if not path.is_file():
+        return None
+    try:
+        with _opened(path) as db:
+            return {(m, lay) for m, lay in db.execute("SELECT DISTINCT metric, layer FROM score")}
+    except sqlite3.Error:
+        return None
+
+
+def ranked(path: Path, metric: str, layer: str) -> Iterator[dict[str, Any]]:
+    """Yield a metric's rows on a layer in ranking order, read as they are asked for."""
+    with _opened(path) as db:
+        rows = db.execute(
+            "SELECT slug, label, types, score FROM score WHERE metric = ? AND layer = ? "
+            "ORDER BY score DESC, folded, slug",
+            (metric, layer),
+        )
+        for slug, label, types, score in rows:
+            yield {"id": slug, "label": label, "types": json.loads(types), "score": score}
+
+
+class _opened:
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+
+    def __enter__(self) -> sqlite3.Connection:
+        return self.db
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.db.close()
