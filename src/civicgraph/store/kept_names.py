@@ -13,8 +13,9 @@ the names it asks for and nothing else, at any size. The file has three tables:
 - `redirect(old, kept)`: the merged ids.
 
 `KeptNames` reads it through two read-only mappings, `entities` and `by_name`, which answer
-a point lookup with one query, and load the whole table once the first time a caller walks
-all of it (a projection, an export), so walking costs what a dict costs. SQLite is in the
+a point lookup with one query, and load the whole table once a caller walks all of it (a
+projection, an export) or has made `POINT_LOOKUPS` lookups (a search scoring every name),
+so that costs what a dict costs. SQLite is in the
 standard library, is read by any tool, and is opened `mode=ro` (`immutable` too: a build
 directory never changes once written).
 """
@@ -42,6 +43,7 @@ CREATE TABLE name (key TEXT NOT NULL, slug TEXT NOT NULL);
 CREATE TABLE redirect (old TEXT PRIMARY KEY, kept TEXT NOT NULL) WITHOUT ROWID;
 """
 MMAP_BYTES = 1 << 30  # read pages through a memory map, up to 1 GiB of the file
+POINT_LOOKUPS = 2_000  # a caller that looks up more names than this gets the whole table
 
 
 def names_db(build_dir: Path, ontology_dir: Path) -> Path:
@@ -114,6 +116,7 @@ class _Table(Mapping[str, T], Generic[T]):
     ) -> None:
         self.db, self.one, self.every, self.make = db, one, every, make
         self.loaded: dict[str, T] | None = None
+        self.asked = 0  # point lookups so far: past POINT_LOOKUPS, one walk is cheaper
 
     def _all(self) -> dict[str, T]:
         if self.loaded is None:
@@ -124,8 +127,9 @@ class _Table(Mapping[str, T], Generic[T]):
         return self.loaded
 
     def __getitem__(self, key: str) -> T:
-        if self.loaded is not None:
-            return self.loaded[key]
+        self.asked += 1
+        if self.loaded is not None or self.asked > POINT_LOOKUPS:
+            return self._all()[key]
         found = self.db.rows(self.one, key)
         if not found:
             raise KeyError(key)
