@@ -54,39 +54,55 @@ def names_db(build_dir: Path, ontology_dir: Path) -> Path:
     return build_dir / f"names-{digest.hexdigest()[:16]}.sqlite"
 
 
-def write_names_db(path: Path, rows: list[Row], redirects: dict[str, str]) -> None:
-    """Write the index atomically; where the build is read-only, keep nothing."""
+def write_sqlite(path: Path, schema: str, fill: Callable[[sqlite3.Connection], None]) -> None:
+    """Write an SQLite file beside a build atomically (`schema`, then `fill` its tables);
+    where the build is read-only, keep nothing."""
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     try:
         partial.unlink(missing_ok=True)
         db = sqlite3.connect(partial)
         try:
-            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
-            db.executemany(
-                "INSERT INTO entity VALUES (?, ?, ?, ?, ?)",
-                (
-                    (slug, label, label_es, json.dumps(types), json.dumps(aliases))
-                    for slug, label, label_es, types, aliases in sorted(rows)
-                ),
-            )
-            db.executemany(
-                "INSERT INTO name VALUES (?, ?)",
-                sorted(
-                    {
-                        (normalise_name(name), slug)
-                        for slug, label, label_es, _, aliases in rows
-                        for name in (label, *aliases, *([label_es] if label_es else []))
-                    }
-                ),
-            )
-            db.execute("CREATE INDEX name_key ON name (key)")
-            db.executemany("INSERT INTO redirect VALUES (?, ?)", sorted(redirects.items()))
+            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + schema)
+            fill(db)
             db.commit()
         finally:
             db.close()
         os.replace(partial, path)
     except (OSError, sqlite3.Error):  # a read-only store: nothing to keep
         partial.unlink(missing_ok=True)
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """Open a kept file read-only (immutable: a build directory never changes)."""
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
+def write_names_db(path: Path, rows: list[Row], redirects: dict[str, str]) -> None:
+    """Write the index atomically; where the build is read-only, keep nothing."""
+
+    def fill(db: sqlite3.Connection) -> None:
+        db.executemany(
+            "INSERT INTO entity VALUES (?, ?, ?, ?, ?)",
+            (
+                (slug, label, label_es, json.dumps(types), json.dumps(aliases))
+                for slug, label, label_es, types, aliases in sorted(rows)
+            ),
+        )
+        db.executemany(
+            "INSERT INTO name VALUES (?, ?)",
+            sorted(
+                {
+                    (normalise_name(name), slug)
+                    for slug, label, label_es, _, aliases in rows
+                    for name in (label, *aliases, *([label_es] if label_es else []))
+                }
+            ),
+        )
+        db.execute("CREATE INDEX name_key ON name (key)")
+        db.executemany("INSERT INTO redirect VALUES (?, ?)", sorted(redirects.items()))
+
+    write_sqlite(path, SCHEMA, fill)
 
 
 class _Connection:
@@ -101,8 +117,7 @@ class _Connection:
     def rows(self, sql: str, *args: Any) -> list[Any]:
         with self.lock:
             if self.db is None or self.pid != os.getpid():  # a forked child opens its own
-                uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
-                self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                self.db = open_read_only(self.path)
                 self.db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
                 self.pid = os.getpid()
             return self.db.execute(sql, args).fetchall()

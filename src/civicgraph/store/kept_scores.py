@@ -11,11 +11,12 @@ the scores), so changed code computes new ones.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from civicgraph.store.kept_names import open_read_only, write_sqlite
 
 SCHEMA = """
 CREATE TABLE score (metric TEXT NOT NULL, layer TEXT NOT NULL, slug TEXT NOT NULL,
@@ -32,26 +33,18 @@ def scores_db(build_dir: Path, digest: str) -> Path:
 def write_scores(path: Path, rows: list[tuple[str, str, str, str, list[str], float]]) -> None:
     """Keep rows (metric, layer, slug, label, types, score) atomically; where the build is
     read-only, keep nothing."""
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    try:
-        partial.unlink(missing_ok=True)
-        db = sqlite3.connect(partial)
-        try:
-            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
-            db.executemany(
-                "INSERT INTO score VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (metric, layer, slug, label, label.casefold(), json.dumps(types), score)
-                    for metric, layer, slug, label, types, score in rows
-                ),
-            )
-            db.execute("CREATE INDEX ranked ON score (metric, layer, score DESC, folded, slug)")
-            db.commit()
-        finally:
-            db.close()
-        os.replace(partial, path)
-    except (OSError, sqlite3.Error):
-        partial.unlink(missing_ok=True)
+
+    def fill(db: sqlite3.Connection) -> None:
+        db.executemany(
+            "INSERT INTO score VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (metric, layer, slug, label, label.casefold(), json.dumps(types), score)
+                for metric, layer, slug, label, types, score in rows
+            ),
+        )
+        db.execute("CREATE INDEX ranked ON score (metric, layer, score DESC, folded, slug)")
+
+    write_sqlite(path, SCHEMA, fill)
 
 
 def kept_metrics(path: Path) -> set[tuple[str, str]] | None:
@@ -79,7 +72,7 @@ def ranked(path: Path, metric: str, layer: str) -> Iterator[dict[str, Any]]:
 
 class _opened:
     def __init__(self, path: Path) -> None:
-        self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        self.db = open_read_only(path)
 
     def __enter__(self) -> sqlite3.Connection:
         return self.db
