@@ -147,7 +147,8 @@ class CivicGraph:
         keep: Filter | None = None,
     ) -> dict[str, Any]:
         """Return up to k shortest simple paths with cited hops (contract's `path --json`)."""
-        from civicgraph.graph.paths import PathOptions, shortest_paths
+        from civicgraph.graph.nearby import shortest_paths
+        from civicgraph.graph.paths import PathOptions
 
         ends = self.resolve(source), self.resolve(target)
         options = PathOptions(
@@ -159,16 +160,15 @@ class CivicGraph:
             time_consistent=time_consistent,
             target_kinds=frozenset(s for t in ends[1].types for s in self.model.subtypes(t)),
         )
+        kept, cite = self.loaded.adjacency, lambda nodes: citations_for(self.store, nodes)
         try:
-            return shortest_paths(
-                self.view(keep), *ends, lambda nodes: citations_for(self.store, nodes), options
-            )
+            return shortest_paths(kept, self.model, *ends, cite, options, keep)
         except NotFoundError as exc:
             if keep is None or not keep.statuses:
                 raise
             wanted = " or ".join(sorted(keep.statuses))
-            held = sum(d["status"] in keep.statuses for *_, d in self.projection.edges(data=True))
-            why = f"no relationship in the graph is {wanted}" if not held else f"only {wanted} hops"
+            why = f"only {wanted} hops" if kept.count_with_status(keep.statuses) else ""
+            why = why or f"no relationship in the graph is {wanted}"
             raise NotFoundError(f"{exc} ({why})") from None
 
     def evidence(self, found: dict[str, Any]) -> str:
@@ -258,27 +258,26 @@ class CivicGraph:
         keep: Filter | None = None,
     ) -> dict[str, Any]:
         """List the programs and reforms (or other types) an actor connects to."""
-        from civicgraph.graph.reach import reach
+        from civicgraph.graph.nearby import reach
 
-        targets = {
-            t for name in to_types or ["Program", "Reform"] for t in self.types_of(name) or ()
-        }
+        kinds = to_types or ["Program", "Reform"]
+        targets = {t for name in kinds for t in self.types_of(name) or ()}
         return reach(
-            self.view(keep),
+            self.loaded.adjacency,
+            self.model,
             self.resolve(actor),
             targets,
             max_hops=max_hops,
             through_context=through_context,
             top=top,
+            keep=keep,
         )
 
     def neighbours(self, name_or_id: str, *, depth: int = 1) -> dict[str, Any]:
         """Return an entity's ego network within `depth` hops."""
-        from civicgraph.graph.reach import neighbours
+        from civicgraph.graph.nearby import neighbours
 
-        if depth < 1:
-            raise UsageError("--depth must be at least 1")
-        return neighbours(self.views, self.resolve(name_or_id), depth)
+        return neighbours(self.loaded.adjacency, self.model, self.resolve(name_or_id), depth)
 
     def stats(self) -> dict[str, Any]:
         """Count entities by type, relationships by type, observations, citations, triples."""

@@ -93,3 +93,29 @@ def test_chapter_profile_of_javier_sicilia_shows_his_movement(chapter: CivicGrap
     movements = [r for r in profile["relations"] if "Movement" in r["other"]["types"]]
     assert any(r["other"]["id"] == "movement-for-peace-with-justice-and-dignity" for r in movements)
     assert all(r["sources"] and r["sources"][0]["quote"] for r in movements)
+
+
+def test_the_fuzzy_bound_never_drops_a_name_difflib_would_keep(chapter: CivicGraph) -> None:
+    """`search` compares character by character only the names rapidfuzz finds within
+    reach; its answers are those of comparing every name."""
+    import difflib
+    import random
+
+    from rapidfuzz import fuzz
+
+    from civicgraph.graph import entities
+
+    names = sorted(chapter.names.by_name)
+    chosen = random.Random(5)
+    for _ in range(2_000):  # difflib's ratio is never above rapidfuzz's
+        a, b = chosen.sample(names, 2)
+        assert difflib.SequenceMatcher(None, a, b).ratio() <= fuzz.ratio(a, b) / 100 + 1e-9
+    queries = [q for name in chosen.sample(names, 60) for q in (name, name[1:-1], name[:6] + "q")]
+    found = [chapter.names.search(q) for q in queries]
+    every = entities._near
+    try:
+        entities._near = lambda key, names: set(names)  # type: ignore[assignment]
+        assert [chapter.names.search(q) for q in queries] == found
+    finally:
+        entities._near = every
+    assert sum(len(f) for f in found) > len(queries)  # fuzzy answers, not only exact ones

@@ -93,6 +93,7 @@ def pagerank_power(n: int, edges: Any, weights: Any, *, directed: bool, alpha: f
     scale[~dangling] = 1.0 / out[~dangling]
     # the transposed, row-normalised matrix built at once: x_new[t] sums x[s] * w / out[s]
     step = sp.csr_array((w * scale[rows], (cols, rows)), shape=(n, n))
+    step.sort_indices()  # sums in one order whatever the edges' order: the same floats
     x = np.full(n, 1.0 / n)
     for _ in range(10_000):
         last = x

@@ -139,7 +139,9 @@ class NameIndex:
             return []
         scores: dict[str, float] = {}
         tokens = set(key.split())
-        for name, slugs in self.by_name.items():
+        names = self.by_name.items()
+        near = _near(key, [name for name, _ in names])
+        for name, slugs in names:
             if name == key:
                 score = 1.0
             elif name.startswith(key):
@@ -148,6 +150,8 @@ class NameIndex:
                 score = 0.8
             elif key in name:
                 score = 0.7
+            elif name not in near:
+                continue  # a fuzzy score below 0.4, as the bound below shows
             else:
                 score = 0.6 * difflib.SequenceMatcher(None, key, name).ratio()
                 if score < 0.4:
@@ -161,6 +165,17 @@ class NameIndex:
         ]
         ranked.sort(key=lambda pair: (-pair[1], pair[0].label.casefold(), pair[0].id))
         return ranked[:limit]
+
+
+def _near(key: str, names: list[str]) -> set[str]:
+    """The names difflib could score at 0.4 or more (0.6 x a ratio of at least 2/3), found
+    in C: difflib's ratio counts matching blocks, which are a common subsequence, so it
+    never exceeds rapidfuzz's ratio (the longest common subsequence's); a name below 2/3
+    there is below it in difflib too, and is not compared character by character."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(key, names, scorer=fuzz.ratio, score_cutoff=66.6, limit=None)
+    return {name for name, _, _ in found}
 
 
 def redirects_in(store: ox.Store, entities: dict[str, EntitySummary]) -> dict[str, str]:

@@ -1,19 +1,21 @@
 """A build with what the graph stage reads from it on first use.
 
-The name index and the projection are read from the files kept beside the build
-(`store.kept`); a build made by an older version, or a file lost, is computed from the
-store once and kept. The views (the projection's derived graphs) are computed once.
+The name index, the projection and the graph's arrays are read from the files kept beside
+the build (`store.kept`, `store.kept_names`, `store.kept_graph`); a build made by an older
+version, or a file lost, is computed from the store once and kept. The views (the
+projection's derived graphs) are computed once.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from civicgraph.graph.entities import EntitySummary, NameIndex
 from civicgraph.graph.project import Views, project
 from civicgraph.store.builds import Build
-from civicgraph.store.kept import cached_projection
+from civicgraph.store.kept import cached_projection, edge_row
+from civicgraph.store.kept_graph import KeptGraph, Node, graph_dir, kept_graph
 from civicgraph.store.kept_names import Row, names_db, read_names_db, write_names_db
 
 if TYPE_CHECKING:
@@ -48,6 +50,20 @@ class LoadedGraph:
             build.ontology_dir,
             lambda: project(build.store, build.model, self.names),
         )
+
+    @cached_property
+    def adjacency(self) -> KeptGraph:
+        """The graph as memory-mapped arrays and indexed tables (from the kept files, else
+        from the projection, then kept): what path, reach and neighbours read."""
+        build = self.build
+
+        def rows() -> tuple[list[Node], list[list[Any]]]:
+            graph = self.projection
+            nodes = [(n, data["label"], data["types"]) for n, data in graph.nodes(data=True)]
+            return nodes, [edge_row(u, v, data) for u, v, data in graph.edges(data=True)]
+
+        path = graph_dir(build.directory, build.ontology_dir)
+        return kept_graph(path, rows, build.model.is_contextual)
 
     @cached_property
     def views(self) -> Views:

@@ -103,9 +103,14 @@ def passable(simple: nx.Graph[str], blocked: frozenset[str], ends: set[str]) -> 
     return view
 
 
-def _node_paths(
+Candidate = tuple[list[str], list[dict[str, Any]]]  # a path's entities and its hops
+
+
+def _examined(
     views: Views, source: str, target: str, options: PathOptions
-) -> Iterator[tuple[list[str], list[dict[str, Any]]]]:
+) -> Iterator[tuple[int, Candidate | None]]:
+    """Yield each simple path examined, shortest first, up to CANDIDATE_LIMIT of them and
+    no longer than max_hops: its length, and its hops when it qualifies (else None)."""
     graph, simple = views.graph, views.simple
     blocked = options.avoid if options.through_context else views.contextual | options.avoid
     usable = passable(simple, blocked, {source, target})
@@ -115,12 +120,37 @@ def _node_paths(
                 return
             middle = nodes[1:-1]
             if options.via and not any(options.via & set(simple.nodes[n]["types"]) for n in middle):
+                yield len(nodes) - 1, None
                 continue
             hops = choose_hops(graph, nodes, options.time_consistent)
-            if hops is not None:
-                yield nodes, hops
+            yield len(nodes) - 1, None if hops is None else (nodes, hops)
     except (nx.NetworkXNoPath, nx.NodeNotFound):
         return
+
+
+def candidate_pool(
+    views: Views, source: str, target: str, options: PathOptions
+) -> tuple[list[Candidate], bool]:
+    """Return the paths `shortest_paths` chooses among, and whether a graph holding more
+    entities, or allowing longer paths, would give the same ones.
+
+    The pool holds every qualifying path up to the length at which it reaches POOL per
+    path asked for, that length included: which paths it holds does not depend on the
+    order the search finds paths of one length in. It is final once a longer path comes,
+    or once CANDIDATE_LIMIT paths were examined; a search that runs out of paths within
+    max_hops before the pool is full could find more with longer paths allowed.
+    """
+    pool: list[Candidate] = []
+    examined, full_at = 0, None
+    for length, candidate in _examined(views, source, target, options):
+        if full_at is not None and length > full_at:
+            return pool, True
+        examined += 1
+        if candidate is not None:
+            pool.append(candidate)
+            if full_at is None and len(pool) >= POOL * options.k:
+                full_at = length
+    return pool, full_at is not None or examined == CANDIDATE_LIMIT
 
 
 def weakest(hops: list[dict[str, Any]], cited: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
@@ -145,11 +175,14 @@ def shortest_paths(
     target: EntitySummary,
     sources_for: SourcesFor,
     options: PathOptions = PathOptions(),
+    pool: list[Candidate] | None = None,
 ) -> dict[str, Any]:
     """Return up to k shortest paths, in the contract's `path --json` shape, each with its
     weakest hop. Among paths of one length, those that do not detour through another entity
     of the target's kind (a reform on the way to a reform) come first, then those with the
-    fewest alleged hops, then those with the most distinct quoted spans."""
+    fewest alleged hops, then those with the most distinct quoted spans. `pool` is
+    `candidate_pool`'s when the caller has it (found on part of the graph, see
+    `graph.nearby`)."""
     if options.k < 1 or options.max_hops < 1:
         raise UsageError("--k and --max-hops must be at least 1")
     if source.id == target.id:
@@ -158,7 +191,8 @@ def shortest_paths(
         if end.id in options.avoid:
             raise UsageError(f"cannot avoid {end.id!r}: it is an end of the path")
     graph = views.graph
-    pool = list(islice(_node_paths(views, source.id, target.id, options), POOL * options.k))
+    if pool is None:
+        pool, _ = candidate_pool(views, source.id, target.id, options)
     if not pool:
         raise NotFoundError(
             f"no path from {source.label!r} to {target.label!r} within {options.max_hops} hops"
@@ -167,7 +201,7 @@ def shortest_paths(
     cited = sources_for(sorted({entity_iri(h["id"]) for _, hops in pool for h in hops}))
     kinds = options.target_kinds or frozenset(target.types)
 
-    def evidence(candidate: tuple[list[str], list[dict[str, Any]]]) -> tuple[int, int, int, int]:
+    def evidence(candidate: Candidate) -> tuple[int, int, int, int]:
         nodes, hops = candidate
         # the step right before the target may be of its kind (a pillar of the program)
         detour = any(kinds & set(graph.nodes[n]["types"]) for n in nodes[1:-2])
@@ -179,8 +213,8 @@ def shortest_paths(
         }
         return len(hops), int(detour), weak, -len(spans)
 
-    # stable: among equals, the shorter (found first) stays first
-    found = sorted(pool, key=evidence)[: options.k]
+    # among equals, by the entities' ids in order: the same answer whatever the search order
+    found = sorted(pool, key=lambda candidate: (evidence(candidate), candidate[0]))[: options.k]
 
     def ref(slug: str) -> dict[str, str]:
         return {"id": slug, "label": graph.nodes[slug]["label"]}

@@ -26,6 +26,7 @@ from civicgraph.store.kept_scores import kept_metrics, ranked, scores_db, write_
 if TYPE_CHECKING:
     from civicgraph.graph.loaded import LoadedGraph
     from civicgraph.graph.project import Views
+    from civicgraph.store.kept_graph import KeptGraph
 
 KEPT = ("pagerank", "degree")
 LAYERS = ("actors", "all")
@@ -42,23 +43,68 @@ def _layer(views: Views, layer: str) -> Views:
     return views.actors if layer == "actors" else views
 
 
+Row = tuple[str, str, str, str, list[str], float]  # metric, layer, slug, label, types, score
+
+
 def keep_scores(loaded: LoadedGraph) -> Path:
-    """Compute the kept metrics on both layers, as `centrality` with its defaults does."""
-    rows: list[tuple[str, str, str, str, list[str], float]] = []
+    """Compute the kept metrics on both layers, as `centrality` with its defaults does:
+    above `centrality.IGRAPH_FROM` entities from the kept graph's arrays (`array_scores`),
+    without loading the projection; below, on the projection."""
+    rows: list[Row] = []
+    big = len(loaded.adjacency) >= centrality.IGRAPH_FROM
     for layer in LAYERS:
-        views = _layer(loaded.views, layer)
-        nodes = views.graph.nodes
-        big = views.simple.number_of_nodes() >= centrality.IGRAPH_FROM
-        converted = views.indexed if big else None
-        for metric in KEPT:
-            values = centrality.scores(views.simple, metric, converted=converted)
-            rows += [
-                (metric, layer, n, nodes[n]["label"], list(nodes[n]["types"]), float(v))
-                for n, v in values.items()
-            ]
+        rows += array_scores(loaded.adjacency, layer) if big else _scores(loaded.views, layer)
     path = _file(loaded)
     write_scores(path, rows)
     return path
+
+
+def _scores(whole: Views, layer: str) -> list[Row]:
+    views = _layer(whole, layer)
+    nodes = views.graph.nodes
+    big = views.simple.number_of_nodes() >= centrality.IGRAPH_FROM
+    converted = views.indexed if big else None
+    rows: list[Row] = []
+    for metric in KEPT:
+        values = centrality.scores(views.simple, metric, converted=converted)
+        rows += [
+            (metric, layer, n, nodes[n]["label"], list(nodes[n]["types"]), float(v))
+            for n, v in values.items()
+        ]
+    return rows
+
+
+def array_scores(kept: KeptGraph, layer: str) -> list[Row]:
+    """PageRank and degree centrality of one layer, from the kept CSR arrays: the numbers
+    `centrality.scores` gives on the collapsed projection with the array engine
+    (`pagerank_power`, whose sums do not depend on the edges' order) and networkx's
+    `degree_centrality` (neighbours over n - 1, a loop counted twice)."""
+    import numpy as np
+
+    rows = np.repeat(np.arange(len(kept)), np.diff(kept.indptr))
+    cols = np.asarray(kept.neighbours)
+    shown = ~np.asarray(kept.contextual) if layer == "actors" else np.ones(len(kept), bool)
+    once = (rows <= cols) & shown[rows] & shown[cols]  # each pair once, within the layer
+    number = np.cumsum(shown) - 1  # the layer's own numbering, in slug order
+    edges = np.stack([number[rows[once]], number[cols[once]]], axis=1)
+    n = int(shown.sum())
+    if n == 0:
+        return []
+    values = {
+        "pagerank": centrality.pagerank_power(
+            n, edges, np.asarray(kept.weights)[once], directed=False
+        ),
+        "degree": (np.bincount(edges[:, 0], minlength=n) + np.bincount(edges[:, 1], minlength=n))
+        * (1.0 / (n - 1))
+        if n > 1
+        else np.ones(1),  # networkx's score of a lone entity
+    }
+    nodes = [node for index, node in kept.nodes() if shown[index]]
+    return [
+        (metric, layer, slug, label, types, float(score))
+        for metric in KEPT
+        for (slug, label, types), score in zip(nodes, values[metric].tolist(), strict=True)
+    ]
 
 
 def kept_ranking(

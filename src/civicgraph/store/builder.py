@@ -189,7 +189,7 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
             if all_problems:
                 raise DataError(all_problems)
             progress("writing the projection and name index")
-            write_from_records(directory, settings.ontology_dir, records)
+            write_from_records(directory, settings.ontology_dir, records, model.is_contextual)
             if shacl is not None and (shape_problems := shacl.problems(origins(sample))):
                 raise DataError(shape_problems)
             counts.update(

@@ -1,6 +1,6 @@
 """The files kept beside a build: the projection, the name index (an SQLite file, see
-`store.kept_names`), the citations and the layouts of the drawings made of it (`layouts/`,
-one file per drawing).
+`store.kept_names`), the graph as arrays (`store.kept_graph`), the citations and the
+layouts of the drawings made of it (`layouts/`, one file per drawing).
 
 Reading them back from the store means decoding every IRI of every relationship, a random
 lookup in Oxigraph's string table each (about 25 µs at 100k entities, 90 s for the
@@ -32,6 +32,7 @@ import networkx as nx
 from civicgraph.build.records import Citation, Records
 from civicgraph.model.ontology import ONTOLOGY_FILE
 from civicgraph.model.vocab import entity_iri
+from civicgraph.store.kept_graph import graph_dir, write_graph
 from civicgraph.store.kept_names import names_db, write_names_db
 
 if TYPE_CHECKING:
@@ -76,21 +77,29 @@ def date_basis(basis: str | None, start: str | None, end: str | None) -> str | N
     return (basis or "stated") if (start or end) else None
 
 
-def _edge_row(source: str, target: str, attrs: dict[str, Any]) -> list[Any]:
+def edge_row(source: str, target: str, attrs: dict[str, Any]) -> list[Any]:
+    """Return an edge of the projection as a kept row: its ends, then EDGE_FIELDS."""
     return [source, target, *(attrs.get(name) for name in EDGE_FIELDS)]
 
 
 def _dump(graph: Graph, path: Path) -> None:
     nodes = [[node, attrs["label"], attrs["types"]] for node, attrs in graph.nodes(data=True)]
-    edges = [_edge_row(u, v, attrs) for u, v, attrs in graph.edges(data=True)]
+    edges = [edge_row(u, v, attrs) for u, v, attrs in graph.edges(data=True)]
     write_json(path, {"nodes": nodes, "edges": edges})
 
 
-def write_from_records(build_dir: Path, ontology_dir: Path, records: Records) -> None:
-    """Write both caches from the records a build loads: what `project.project` and
-    `NameIndex.from_store` would read back from its store (a test holds them equal)."""
+def write_from_records(
+    build_dir: Path,
+    ontology_dir: Path,
+    records: Records,
+    contextual: Callable[[list[str]], bool],
+) -> None:
+    """Write the kept files from the records a build loads: the projection and name index
+    `project.project` and `NameIndex.from_store` would read back from its store (a test
+    holds them equal), and the graph `store.kept_graph` keeps (`contextual` tells the
+    entities of which types only give context)."""
     ordered = sorted(records.entities, key=lambda e: e.id)
-    nodes = [[e.id, e.label, sorted(e.types)] for e in ordered]
+    nodes = [(e.id, e.label, sorted(e.types)) for e in ordered]
     # the rows `_dump` writes for the Edge `project` makes of each relationship node
     edges = [
         [
@@ -103,6 +112,7 @@ def write_from_records(build_dir: Path, ontology_dir: Path, records: Records) ->
         for rel in sorted(records.relationships, key=lambda r: r.id)
     ]
     write_json(cache_file(build_dir, ontology_dir), {"nodes": nodes, "edges": edges})
+    write_graph(graph_dir(build_dir, ontology_dir), nodes, edges, contextual)
     names = [(e.id, e.label, e.label_es, sorted(e.types), sorted(set(e.aliases))) for e in ordered]
     redirects = dict(sorted((old.id, kept) for old, kept in records.merged))
     write_names_db(names_db(build_dir, ontology_dir), names, redirects)
@@ -116,13 +126,14 @@ def _load(path: Path) -> Graph | None:
             (node, {"label": label, "types": types}) for node, label, types in data["nodes"]
         )
         for row in data["edges"]:
-            graph.add_edge(row[0], row[1], key=row[2], **_attributes(row[2:]))
+            graph.add_edge(row[0], row[1], key=row[2], **edge_attributes(row[2:]))
     except (OSError, ValueError, KeyError, TypeError):  # unreadable, or another layout
         return None
     return graph
 
 
-def _attributes(fields: list[Any]) -> dict[str, Any]:
+def edge_attributes(fields: list[Any]) -> dict[str, Any]:
+    """Return a kept row's EDGE_FIELDS as an edge's attributes, leaving out empty ones."""
     return {k: v for k, v in zip(EDGE_FIELDS, fields, strict=True) if v is not None}
 
 

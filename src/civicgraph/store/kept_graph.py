@@ -1,0 +1,225 @@
+"""The graph kept beside a build so that a command reads only the part it visits.
+
+`path`, `reach` and `neighbours` look at a few thousand entities around one or two, but
+the projection is one JSON file: at 400k entities, parsing it into networkx takes over a
+minute and 3.5 GB before the first step. Kept here instead, in a directory `graph-DIGEST/`:
+
+- `indptr.npy`, `neighbours.npy`, `weights.npy`: the undirected simple graph of entities
+  as CSR arrays (node i's neighbours are `neighbours[indptr[i]:indptr[i+1]]`, ascending;
+  `weights` counts the relationships joining each pair), memory-mapped, so a
+  breadth-first search reads the pages of the rows it expands;
+- `contextual.npy`: which entities only give context (`civ:contextual`: places, works,
+  datasets, concepts), which paths do not step through;
+- `graph.sqlite`: `node(idx, slug, label, types)` (idx is the position in slug order, the
+  arrays' numbering) and `edge(source, target, id, status, attributes)`, one row per
+  relationship with the projection's edge fields (`kept.EDGE_FIELDS`) as a JSON list,
+  indexed by source: the relationships among the entities a search kept are a few
+  B-tree lookups.
+
+The build writes it from the records it holds (`kept.write_from_records`); a build made by
+an older version, or a file lost, gets it from the projection once. Node order and edge
+fields are the projection's, so the part a command loads is the projection's subgraph (a
+test holds them equal). Where the build is read-only the files go to a temporary directory
+that lives as long as the process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from civicgraph.model.ontology import ONTOLOGY_FILE
+from civicgraph.store.kept_names import MMAP_BYTES, open_read_only
+
+ARRAYS = ("indptr", "neighbours", "weights", "contextual")
+SCHEMA = """
+CREATE TABLE node (idx INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, label TEXT NOT NULL,
+                   types TEXT NOT NULL);
+CREATE TABLE edge (source INTEGER NOT NULL, target INTEGER NOT NULL, id TEXT NOT NULL,
+                   status TEXT, attributes TEXT NOT NULL);
+"""
+CHUNK = 500  # indexes bound per query (SQLite allows at least 999 parameters)
+Node = tuple[str, str, list[str]]  # slug, label, types: the projection's node row
+
+
+def graph_dir(build_dir: Path, ontology_dir: Path) -> Path:
+    """Name the kept graph's directory for this build, model and file layout."""
+    digest = hashlib.sha256()
+    for path in (ontology_dir / ONTOLOGY_FILE, Path(__file__)):
+        digest.update(path.read_bytes())
+    return build_dir / f"graph-{digest.hexdigest()[:16]}"
+
+
+def csr(n: int, sources: Any, targets: Any) -> tuple[Any, Any, Any]:
+    """Collapse relationships (index arrays) to the undirected simple graph's CSR arrays:
+    row pointers, neighbours ascending within a row, and relationships per pair."""
+    low, high = np.minimum(sources, targets), np.maximum(sources, targets)
+    pairs, counts = np.unique(low.astype(np.int64) * n + high, return_counts=True)
+    low, high = pairs // n, pairs % n
+    loop = low == high  # a relationship of an entity with itself is listed once
+    rows = np.concatenate([low, high[~loop]])
+    cols = np.concatenate([high, low[~loop]])
+    weights = np.concatenate([counts, counts[~loop]])
+    order = np.lexsort((cols, rows))
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    return indptr, cols[order].astype(np.int32), weights[order].astype(np.int32)
+
+
+def write_graph(
+    path: Path,
+    nodes: Sequence[Node],
+    edges: Iterable[Sequence[Any]],
+    contextual: Callable[[list[str]], bool],
+) -> None:
+    """Write the kept graph atomically from the projection's rows: nodes (slug, label,
+    types) in slug order, edges (source, target, *EDGE_FIELDS); where the build is
+    read-only, keep nothing."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    try:
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir()
+        _fill(partial, nodes, edges, contextual)
+        os.replace(partial, path)
+    except (OSError, sqlite3.Error):  # read-only, or another process kept it first
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def _fill(
+    directory: Path,
+    nodes: Sequence[Node],
+    edges: Iterable[Sequence[Any]],
+    contextual: Callable[[list[str]], bool],
+) -> None:
+    index = {slug: i for i, (slug, _, _) in enumerate(nodes)}
+    db = sqlite3.connect(directory / "graph.sqlite")
+    sources: list[int] = []
+    targets: list[int] = []
+    try:
+        db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
+        db.executemany(
+            "INSERT INTO node VALUES (?, ?, ?, ?)",
+            ((i, slug, label, json.dumps(types)) for i, (slug, label, types) in enumerate(nodes)),
+        )
+        rows = []
+        for source, target, *fields in edges:
+            sources.append(index[source])
+            targets.append(index[target])
+            rows.append((sources[-1], targets[-1], fields[0], fields[3], json.dumps(fields)))
+        db.executemany("INSERT INTO edge VALUES (?, ?, ?, ?, ?)", rows)
+        db.execute("CREATE INDEX edge_source ON edge (source)")
+        db.commit()
+    finally:
+        db.close()
+    n = len(nodes)
+    indptr, neighbours, weights = csr(n, np.array(sources, np.int64), np.array(targets, np.int64))
+    mask = np.fromiter((contextual(types) for _, _, types in nodes), dtype=bool, count=n)
+    for name, array in zip(ARRAYS, (indptr, neighbours, weights, mask), strict=True):
+        np.save(directory / f"{name}.npy", array)
+
+
+class KeptGraph:
+    """An opened kept graph: the CSR arrays memory-mapped, nodes and edges read by query."""
+
+    def __init__(self, directory: Path, keep_alive: Any = None) -> None:
+        self.directory = directory
+        self._keep_alive = keep_alive  # a temporary directory, for a read-only build
+        arrays = {name: np.load(directory / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
+        self.indptr, self.neighbours = arrays["indptr"], arrays["neighbours"]
+        self.weights, self.contextual = arrays["weights"], arrays["contextual"]
+        self.db = open_read_only(directory / "graph.sqlite")
+        self.db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    @cached_property
+    def rows(self) -> Any:
+        """The row (entity) of each entry of `neighbours`: the arrays as coordinates."""
+        return np.repeat(np.arange(len(self), dtype=np.int32), np.diff(self.indptr))
+
+    def index_of(self, slug: str) -> int | None:
+        """Return an entity's index in the arrays (None when it is not in the graph)."""
+        row = self.db.execute("SELECT idx FROM node WHERE slug = ?", (slug,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def nodes(self, indexes: Iterable[int] | None = None) -> list[tuple[int, Node]]:
+        """Return (index, (slug, label, types)) in index order: of these indexes, or all."""
+        if indexes is None:
+            found = self.db.execute("SELECT idx, slug, label, types FROM node ORDER BY idx")
+            return [(i, (slug, label, json.loads(t))) for i, slug, label, t in found]
+        rows = []
+        for chunk in _chunks(sorted(set(indexes))):
+            marks = ",".join("?" * len(chunk))
+            rows += self.db.execute(
+                f"SELECT idx, slug, label, types FROM node WHERE idx IN ({marks})", chunk
+            ).fetchall()
+        return sorted((i, (slug, label, json.loads(t))) for i, slug, label, t in rows)
+
+    def edges_among(self, indexes: Iterable[int]) -> list[tuple[int, int, list[Any]]]:
+        """Return the relationships whose two ends are both among these entities, as
+        (source, target, EDGE_FIELDS values), by relationship id."""
+        keep = set(indexes)
+        rows: list[tuple[int, int, list[Any]]] = []
+        for chunk in _chunks(sorted(keep)):
+            marks = ",".join("?" * len(chunk))
+            found = self.db.execute(
+                f"SELECT source, target, attributes FROM edge WHERE source IN ({marks})", chunk
+            )
+            rows += [(s, t, json.loads(a)) for s, t, a in found if t in keep]
+        return sorted(rows, key=lambda row: row[2][0])
+
+    def count_with_status(self, statuses: Iterable[str]) -> int:
+        """Count the relationships with one of these claim statuses."""
+        wanted = sorted(statuses)
+        marks = ",".join("?" * len(wanted))
+        found = self.db.execute(f"SELECT count(*) FROM edge WHERE status IN ({marks})", wanted)
+        return int(found.fetchone()[0])
+
+
+def _chunks(items: list[int]) -> Iterable[list[int]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def open_graph(path: Path) -> KeptGraph | None:
+    """Open a kept graph; None when there is none or it cannot be read (write it then)."""
+    if not all((path / f"{name}.npy").is_file() for name in ARRAYS):
+        return None
+    try:
+        return KeptGraph(path)
+    except (OSError, ValueError, sqlite3.Error):
+        return None
+
+
+def kept_graph(
+    path: Path,
+    rows: Callable[[], tuple[Sequence[Node], Iterable[Sequence[Any]]]],
+    contextual: Callable[[list[str]], bool],
+) -> KeptGraph:
+    """Open the kept graph, writing it first from `rows` (nodes, edges) when it is missing
+    or unreadable; where the build is read-only, into a temporary directory."""
+    found = open_graph(path)
+    if found is not None:
+        return found
+    shutil.rmtree(path, ignore_errors=True)  # unreadable: written again
+    nodes, edges = rows()
+    write_graph(path, nodes, edges, contextual)
+    found = open_graph(path)
+    if found is not None:
+        return found
+    scratch = tempfile.TemporaryDirectory(prefix="civicgraph-graph-")
+    directory = Path(scratch.name) / path.name
+    directory.mkdir()
+    _fill(directory, nodes, edges, contextual)
+    return KeptGraph(directory, keep_alive=scratch)
