@@ -49,6 +49,22 @@ def test_many_point_lookups_read_the_table_once(
     assert kept.entities.loaded is not None  # the third lookup loaded the table
 
 
+def test_the_names_alone_and_many_at_once_load_nothing_else(tmp_path: Path) -> None:
+    kept = opened(tmp_path)
+    assert sorted(iter(kept.by_name)) == [
+        "ana ruiz", "civic fund", "fondo civico", "ruiz", "ruiz foundation",
+    ]  # fmt: skip
+    assert kept.by_name.many(["ruiz", "civic fund", "nobody"]) == {
+        "ruiz": {"ana-ruiz"},
+        "civic fund": {"civic-fund"},
+    }
+    assert kept.entities.many(["ana-ruiz", "nobody"]) == {"ana-ruiz": ROWS[0]}
+    assert kept.by_name.loaded is None and kept.entities.loaded is None
+    assert dict(kept.by_name.items())["ruiz foundation"] == {"ruiz-foundation"}
+    assert kept.by_name.loaded is not None  # a walk of every value loads them
+    assert kept.by_name.many(["ruiz"]) == {"ruiz": {"ana-ruiz"}}
+
+
 def test_a_broken_file_is_no_index_and_a_read_only_build_keeps_none(tmp_path: Path) -> None:
     broken = tmp_path / "broken.sqlite"
     broken.write_bytes(b"not a database")

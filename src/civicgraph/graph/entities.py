@@ -7,10 +7,10 @@ Names match labels and aliases with case, accents and punctuation folded ("Marti
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -20,6 +20,8 @@ from civicgraph.model.ontology import Model
 from civicgraph.model.vocab import CIV, entity_iri, local_name, slug_of
 from civicgraph.store.kept import date_basis
 from civicgraph.store.sparql import value
+
+T = TypeVar("T")
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -137,11 +139,11 @@ class NameIndex:
         key = normalise_name(text)
         if not key:
             return []
-        scores: dict[str, float] = {}
+        named: dict[str, float] = {}
         tokens = set(key.split())
-        names = self.by_name.items()
-        near = _near(key, [name for name, _ in names])
-        for name, slugs in names:
+        names = list(iter(self.by_name))  # the names alone; only those that score are looked up
+        near = _near(key, names)
+        for name in names:
             if name == key:
                 score = 1.0
             elif name.startswith(key):
@@ -156,15 +158,27 @@ class NameIndex:
                 score = 0.6 * difflib.SequenceMatcher(None, key, name).ratio()
                 if score < 0.4:
                     continue
+            named[name] = score
+        scores: dict[str, float] = {}
+        for name, slugs in _many(self.by_name, named).items():
             for slug in slugs:
-                scores[slug] = max(scores.get(slug, 0.0), score)
+                scores[slug] = max(scores.get(slug, 0.0), named[name])
+        summaries = _many(self.entities, scores)
         ranked = [
-            (self.entities[slug], score)
+            (summaries[slug], score)
             for slug, score in scores.items()
-            if types is None or types & set(self.entities[slug].types)
+            if types is None or types & set(summaries[slug].types)
         ]
         ranked.sort(key=lambda pair: (-pair[1], pair[0].label.casefold(), pair[0].id))
         return ranked[:limit]
+
+
+def _many(mapping: Mapping[str, T], keys: Iterable[str]) -> dict[str, T]:
+    """Look up many keys at once: in a few queries where the mapping is a kept table."""
+    many = getattr(mapping, "many", None)
+    if many is not None:
+        return dict(many(keys))
+    return {key: mapping[key] for key in keys if key in mapping}
 
 
 def _near(key: str, names: list[str]) -> set[str]:

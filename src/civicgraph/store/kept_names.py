@@ -14,8 +14,9 @@ the names it asks for and nothing else, at any size. The file has three tables:
 
 `KeptNames` reads it through two read-only mappings, `entities` and `by_name`, which answer
 a point lookup with one query, and load the whole table once a caller walks all of it (a
-projection, an export) or has made `POINT_LOOKUPS` lookups (a search scoring every name),
-so that costs what a dict costs. SQLite is in the
+projection, an export) or has made `POINT_LOOKUPS` lookups, so that costs what a dict
+costs; the names alone (`iter(by_name)`, what a search scores) are read from the index on
+`key` without loading what they name. SQLite is in the
 standard library, is read by any tool, and is opened `mode=ro` (`immutable` too: a build
 directory never changes once written).
 """
@@ -27,7 +28,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -127,9 +128,16 @@ class _Table(Mapping[str, T], Generic[T]):
     """A read-only mapping over one table: point lookups by query, a walk loads it all."""
 
     def __init__(
-        self, db: _Connection, one: str, every: str, make: Callable[[list[Any]], T]
+        self,
+        db: _Connection,
+        one: str,
+        every: str,
+        make: Callable[[list[Any]], T],
+        column: str,
+        keys: str | None = None,
     ) -> None:
-        self.db, self.one, self.every, self.make = db, one, every, make
+        self.db, self.one, self.every, self.make, self.keys_sql = db, one, every, make, keys
+        self.column = column  # the key's column, for `many`
         self.loaded: dict[str, T] | None = None
         self.asked = 0  # point lookups so far: past POINT_LOOKUPS, one walk is cheaper
 
@@ -150,13 +158,31 @@ class _Table(Mapping[str, T], Generic[T]):
             raise KeyError(key)
         return self.make(found)
 
+    def many(self, keys: Iterable[str]) -> dict[str, T]:
+        """Return the values of these keys (those present), a query per 500 of them."""
+        wanted = sorted(set(keys))
+        if self.loaded is not None:
+            return {key: self.loaded[key] for key in wanted if key in self.loaded}
+        grouped: dict[str, list[Any]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            sql = f"{self.every} WHERE {self.column} IN ({','.join('?' * len(chunk))})"
+            for key, *rest in self.db.rows(sql, *chunk):
+                grouped.setdefault(key, []).append(rest)
+        return {key: self.make(rows) for key, rows in grouped.items()}
+
     def __contains__(self, key: object) -> bool:
         if self.loaded is not None:
             return key in self.loaded
         return isinstance(key, str) and bool(self.db.rows(self.one, key))
 
     def __iter__(self) -> Iterator[str]:
+        if self.loaded is None and self.keys_sql is not None:  # the keys alone, from an index
+            return iter([str(key) for (key,) in self.db.rows(self.keys_sql)])
         return iter(self._all())
+
+    def items(self) -> ItemsView[str, T]:
+        return self._all().items()  # a walk of every value loads them once
 
     def __len__(self) -> int:
         return len(self._all())
@@ -179,12 +205,15 @@ class KeptNames:
             "SELECT slug, label, label_es, types, aliases FROM entity WHERE slug = ?",
             "SELECT slug, slug, label, label_es, types, aliases FROM entity",
             entity,
+            "slug",
         )
         self.by_name: Mapping[str, set[str]] = _Table(
             db,
             "SELECT slug FROM name WHERE key = ?",
             "SELECT key, slug FROM name",
             lambda rows: {str(row[-1]) for row in rows},
+            "key",
+            keys="SELECT DISTINCT key FROM name",
         )
 
 
