@@ -15,6 +15,7 @@ Results go to a section of bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -72,6 +73,42 @@ def two_hops(cli: list[str], store: str) -> list[str]:
     return [cell.rsplit("/", 1)[-1].strip() for cell in done.stdout.splitlines()[1].split(",")]
 
 
+def last_organization(cli: list[str], store: str) -> str:
+    """The last organization by id: at 10k and more, five or six hops from the first person
+    (the far end of a path search), on the chapter whatever it is."""
+    query = "SELECT ?e WHERE { ?e a/rdfs:subClassOf* civ:Organization } ORDER BY DESC(?e) LIMIT 1"
+    return ids(cli, store, query)[0]
+
+
+def entities(store: str) -> int:
+    """The number of entities of a store's current build (its build.json)."""
+    info = json.loads((Path(store) / "current" / "build.json").read_text(encoding="utf-8"))
+    return int(info["entities"])
+
+
+def plot(
+    rows: dict[str, dict[str, tuple[float, float]]], sizes: dict[str, int], path: Path
+) -> None:
+    """Draw whole-command wall time against N, one line per command, log-log."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(8, 5))
+    for label, by_store in rows.items():
+        ns = [sizes[name] for name in by_store]
+        axes.plot(ns, [wall for wall, _ in by_store.values()], marker="o", label=label)
+    axes.set(
+        xscale="log", yscale="log", xlabel="entities (N)", ylabel="wall time, whole command (s)"
+    )
+    axes.set_title("civicgraph commands as a user runs them, against N")
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
 def ids(cli: list[str], store: str, query: str) -> list[str]:
     done = subprocess.run(
         [*cli, "sparql", query, "--store", store, "--format", "csv"],
@@ -94,10 +131,14 @@ def main() -> None:
     for name, store in stores.items():
         person = first_of(cli, store, "Person", 1)[0]
         first, second = two_hops(cli, store)
+        far = last_organization(cli, store)
         commands = {
             "entity ID --json": ["entity", person, "--json"],
             "search NAME --json": ["search", person.replace("-", " "), "--json"],
             "path A B --k 3 --json": ["path", first, second, "--k", "3", "--json"],
+            "path A FAR --k 3 --json": ["path", person, far, "--k", "3", "--json"],
+            "reach ID --json": ["reach", person, "--json"],
+            "neighbours ID --depth 2 --json": ["neighbours", person, "--depth", "2", "--json"],
             "centrality --metric pagerank --top 10 --json": [
                 *("centrality", "--metric", "pagerank", "--top", "10", "--json"),
             ],
@@ -123,7 +164,14 @@ after a warm-up, each command a fresh process; `PYTHONDONTWRITEBYTECODE` is
 compiles every module it imports: about 1 s of each figure).
 
 {chr(10).join(lines)}
+
+![whole commands against N](commands.png)
 """
+    plot(
+        rows,
+        {name: entities(store) for name, store in stores.items()},
+        ROOT / "bench" / "commands.png",
+    )
     write_section(ROOT / "bench" / "RESULTS.md", "commands", body)
     print(body)
 
