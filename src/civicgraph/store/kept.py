@@ -27,17 +27,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from civicgraph.build.records import Citation, Records
 from civicgraph.model.ontology import ONTOLOGY_FILE
 from civicgraph.model.vocab import entity_iri
 from civicgraph.store.kept_names import names_db, write_names_db
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     Graph = nx.MultiDiGraph[str]
-else:
-    Graph = nx.MultiDiGraph
 
 
 def _digest(ontology_dir: Path) -> str:
@@ -109,6 +107,8 @@ def write_from_records(build_dir: Path, ontology_dir: Path, records: Records) ->
 
 
 def _load(path: Path) -> Graph | None:
+    import networkx as nx  # only a command that walks the projection pays for networkx
+
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         graph: Graph = nx.MultiDiGraph()

@@ -1,0 +1,72 @@
+"""A command imports only what it uses (issue 20): on the chapter, where start-up is nearly all
+of a lookup's time, `entity` and `search` load none of the heavy libraries and `path` only
+networkx. Each command runs whole in a fresh interpreter, as a user runs it, and reports the
+modules it ended with; no timing is asserted, so the test cannot be flaky, only fail when an
+import moves back to where every command pays for it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Each costs tens to hundreds of milliseconds to import (more where bytecode is not cached).
+HEAVY = {"networkx", "rdflib", "yaml", "scipy", "numpy", "igraph", "pyshacl"}
+
+CHILD = """
+import json, sys
+from civicgraph.cli.app import main
+args, report = json.loads(sys.argv[1]), sys.argv[2]
+sys.argv = ["civicgraph", *args]
+code = 0
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+with open(report, "w") as out:
+    json.dump({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}, out)
+"""
+
+
+def run_whole(args: list[str], tmp_path: Path) -> tuple[dict[str, Any], str]:
+    report = tmp_path / "report.json"
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, json.dumps(args), str(report)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert report.exists(), done.stderr
+    return json.loads(report.read_text()), done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "allowed"),
+    [
+        (["entity", "javier-sicilia", "--json"], set()),
+        (["search", "Javier Sicilia", "--json"], set()),
+        (["path", "javier-sicilia", "usaid", "--k", "3", "--json"], {"networkx"}),
+    ],
+    ids=["entity", "search", "path"],
+)
+def test_a_lookup_imports_no_heavy_library_it_does_not_use(
+    chapter_store: Path, tmp_path: Path, args: list[str], allowed: set[str]
+) -> None:
+    report, out = run_whole([*args, "--store", str(chapter_store)], tmp_path)
+    assert report["code"] == 0
+    assert json.loads(out)  # the command did its work: an import skipped by failing proves nothing
+    modules = set(report["modules"])
+    assert modules & HEAVY <= allowed, sorted(modules & HEAVY - allowed)
+    if allowed:
+        assert allowed <= modules  # the path search does run on networkx
+
+
+def test_importing_the_command_line_loads_no_heavy_library() -> None:
+    names = sorted(HEAVY)
+    code = f"import sys, civicgraph.cli.app; print([m for m in {names!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
