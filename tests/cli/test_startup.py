@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-# Each costs tens to hundreds of milliseconds to import (more where bytecode is not cached).
-HEAVY = {"networkx", "rdflib", "yaml", "scipy", "numpy", "igraph", "pyshacl"}
+# Each costs tens to hundreds of milliseconds to import (more where bytecode is not cached);
+# pydantic came with typer 0.28's argument coercion (pyproject keeps typer below it).
+HEAVY = {"networkx", "rdflib", "yaml", "pydantic", "scipy", "numpy", "igraph", "pyshacl"}
 
 CHILD = """
 import json, sys
