@@ -149,7 +149,11 @@ class NameIndex:
             elif key in name:
                 score = 0.7
             else:
-                score = 0.6 * difflib.SequenceMatcher(None, key, name).ratio()
+                # quick_ratio bounds ratio from above and is linear: most names stop there
+                matcher = difflib.SequenceMatcher(None, key, name)
+                if 0.6 * matcher.quick_ratio() < 0.4:
+                    continue
+                score = 0.6 * matcher.ratio()
                 if score < 0.4:
                     continue
             for slug in slugs:
