@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-import networkx as nx
 import pyoxigraph as ox
 
 from civicgraph.config import Settings
@@ -22,10 +21,12 @@ from civicgraph.graph.entities import EntitySummary, NameIndex, citations_for, p
 from civicgraph.graph.loaded import LoadedGraph
 from civicgraph.graph.project import Filter, Views, checked_filter, filtered
 from civicgraph.model.ontology import Model
-from civicgraph.store.builds import Build, current_build
+from civicgraph.store.builds import Build, current_build, manifest
 from civicgraph.store.sparql import query, refuse_remote, select, value
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from civicgraph.build.audit import AuditReport
 
 
@@ -356,8 +357,6 @@ class CivicGraph:
 
     def build_info(self) -> dict[str, Any]:
         """Return what the current build records of itself (when, from which data, counts)."""
-        from civicgraph.store.builds import manifest
-
         return manifest(self.settings.store_dir)
 
     def audit_build(self) -> AuditReport:

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from civicgraph.errors import Problem, clipped, relative_to_cwd
 
 METADATA_FIELDS = {
@@ -50,6 +48,8 @@ class Located:
 
 def load_sources(sources_dir: Path) -> tuple[list[SourceDocument], list[Problem]]:
     """Read every `*.txt` with its `*.yaml` metadata; check each text's SHA-256."""
+    import yaml  # here, not at the top: lookups use `Located` and never read YAML
+
     documents: list[SourceDocument] = []
     problems: list[Problem] = []
     if not sources_dir.is_dir():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -172,6 +171,8 @@ def serve_bolt(
         opened["graph"] = open_graph(store)
         opened["rows"] = projection_rows(opened["graph"].loaded, keep=False)  # kept once ready
         return opened["rows"]
+
+    import tempfile  # here: every other command would import it (and random) for nothing
 
     given = password or resolve_settings(store).bolt_password
     _stop_on_signals()

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import pyoxigraph as ox
 
 from civicgraph.errors import UsageError
@@ -21,6 +20,9 @@ from civicgraph.model.ontology import Model
 from civicgraph.model.vocab import CIV, STATUSES, local_name, slug_of
 from civicgraph.store.kept import date_basis
 from civicgraph.store.sparql import value
+
+if TYPE_CHECKING:  # imported where a graph is made: `entity` and `search` never need it
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ def project(store: ox.Store, model: Model, names: NameIndex) -> nx.MultiDiGraph[
     Built from one index scan per relationship property rather than a SPARQL join: the
     projection touches every relationship, so it must stay linear in the graph's size.
     """
+    import networkx as nx
+
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for slug in sorted(names.entities):
         summary = names.entities[slug]
@@ -179,6 +183,8 @@ def filtered(graph: nx.MultiDiGraph[str], keep: Filter) -> nx.MultiDiGraph[str]:
     """Return the sub-projection a filter keeps (a new graph; the cached one is untouched)."""
     if keep.is_empty():
         return graph
+    import networkx as nx
+
     result: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
         if keep.types is None or keep.types & set(data["types"]):
@@ -224,6 +230,8 @@ def collapse(
     by default: who links to whom matters more here than which way the verb points. `pairs`
     is `pairs_of(graph)` when the caller has it already.
     """
+    import networkx as nx
+
     simple: nx.Graph[str] = nx.DiGraph() if directed else nx.Graph()
     simple.add_nodes_from(graph.nodes(data=True))
     groups = pairs if pairs is not None else pairs_of(graph, directed=directed)

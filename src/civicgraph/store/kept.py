@@ -27,8 +27,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from civicgraph.build.records import Citation, Records
 from civicgraph.model.ontology import ONTOLOGY_FILE
 from civicgraph.model.vocab import entity_iri
@@ -36,9 +34,9 @@ from civicgraph.store.kept_graph import graph_dir, write_graph
 from civicgraph.store.kept_names import names_db, write_names_db
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     Graph = nx.MultiDiGraph[str]
-else:
-    Graph = nx.MultiDiGraph
 
 
 def _digest(ontology_dir: Path) -> str:
@@ -119,6 +117,8 @@ def write_from_records(
 
 
 def _load(path: Path) -> Graph | None:
+    import networkx as nx  # only a command that walks the projection pays for networkx
+
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         graph: Graph = nx.MultiDiGraph()
