@@ -15,11 +15,12 @@ from civicgraph.graph.entities import EntitySummary, NameIndex
 from civicgraph.graph.project import Views, project
 from civicgraph.store.builds import Build
 from civicgraph.store.kept import cached_projection, edge_row
-from civicgraph.store.kept_graph import KeptGraph, Node, graph_dir, kept_graph
 from civicgraph.store.kept_names import Row, names_db, read_names_db, write_names_db
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from civicgraph.store.kept_graph import KeptGraph, Node
 
 
 class LoadedGraph:
@@ -55,6 +56,8 @@ class LoadedGraph:
     def adjacency(self) -> KeptGraph:
         """The graph as memory-mapped arrays and indexed tables (from the kept files, else
         from the projection, then kept): what path, reach and neighbours read."""
+        from civicgraph.store.kept_graph import graph_dir, kept_graph  # numpy: only here
+
         build = self.build
 
         def rows() -> tuple[list[Node], list[list[Any]]]:

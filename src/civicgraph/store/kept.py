@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 from civicgraph.build.records import Citation, Records
 from civicgraph.model.ontology import ONTOLOGY_FILE
 from civicgraph.model.vocab import entity_iri
-from civicgraph.store.kept_graph import graph_dir, write_graph
 from civicgraph.store.kept_names import names_db, write_names_db
 
 if TYPE_CHECKING:
@@ -110,6 +109,8 @@ def write_from_records(
         for rel in sorted(records.relationships, key=lambda r: r.id)
     ]
     write_json(cache_file(build_dir, ontology_dir), {"nodes": nodes, "edges": edges})
+    from civicgraph.store.kept_graph import graph_dir, write_graph  # numpy: only when asked
+
     write_graph(graph_dir(build_dir, ontology_dir), nodes, edges, contextual)
     names = [(e.id, e.label, e.label_es, sorted(e.types), sorted(set(e.aliases))) for e in ordered]
     redirects = dict(sorted((old.id, kept) for old, kept in records.merged))
