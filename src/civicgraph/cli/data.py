@@ -35,12 +35,15 @@ def build(
     from civicgraph.store.builder import build as build_store
 
     settings = resolve_settings(store, data)
+    started = time.perf_counter()
+
+    def progress(step: str) -> None:  # each step with the time it starts at
+        typer.echo(f"… {step} [{time.perf_counter() - started:.0f} s]", err=True)
+
     with reported_errors():
-        report = build_store(
-            settings, lambda step: typer.echo(f"… {step}", err=True), shapes=shapes
-        )
+        report = build_store(settings, progress, shapes=shapes)
         # the scores that depend on no option, kept for `centrality` and the explorer
-        typer.echo("… computing PageRank and degree", err=True)
+        progress("computing PageRank and degree")
         began = time.perf_counter()
         keep_scores(CivicGraph(settings).loaded)
         scored = time.perf_counter() - began

@@ -188,7 +188,7 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
                 all_problems += check_resolutions(resolutions, types, links_of(written), model)
             if all_problems:
                 raise DataError(all_problems)
-            progress("writing the projection and name index")
+            progress("writing the projection, name index and graph arrays")
             write_from_records(directory, settings.ontology_dir, records, model.is_contextual)
             if shacl is not None and (shape_problems := shacl.problems(origins(sample))):
                 raise DataError(shape_problems)
