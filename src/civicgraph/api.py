@@ -431,9 +431,10 @@ class CivicGraph:
 
     def path_subgraph(self, found: dict[str, Any], fmt: str = "graphml") -> bytes:
         """Write the entities and relationships of a `path` answer as GraphML or JSON."""
+        from civicgraph.graph.nearby import part_of
         from civicgraph.graph.subgraph import path_subgraph, serialise
 
-        return serialise(path_subgraph(self.projection, found), fmt)
+        return serialise(path_subgraph(part_of(self.loaded.adjacency, found), found), fmt)
 
     def export(self, fmt: str, sink: IO[bytes]) -> None:
         """Write the whole graph to `sink` in one of `graph.export.FORMATS`."""

@@ -15,6 +15,7 @@ from civicgraph.errors import NotFoundError
 from civicgraph.graph import nearby, paths, reach
 from civicgraph.graph.entities import citations_for
 from civicgraph.graph.project import Views, filtered, simple_undirected
+from civicgraph.graph.subgraph import path_subgraph
 
 OPTIONS = [
     paths.PathOptions(),
@@ -108,5 +109,12 @@ def test_distances_are_breadth_first_hop_counts(chapter: CivicGraph) -> None:
 def test_the_api_answers_from_the_part_nearby(chapter: CivicGraph) -> None:
     found = chapter.path("Carlos Pascual", "Merida Initiative")
     assert found["paths"][0]["hops"][-1]["to"]["id"] == "merida-initiative"
+    # the subgraph of an answer, from the part it steps on: the projection's subgraph
+    part = path_subgraph(nearby.part_of(chapter.loaded.adjacency, found), found)
+    whole = path_subgraph(chapter.projection, found)
+    assert sorted(part.nodes(data=True)) == sorted(whole.nodes(data=True))
+    assert sorted(part.edges(keys=True, data=True), key=str) == sorted(
+        whole.edges(keys=True, data=True), key=str
+    )
     with pytest.raises(NotFoundError, match=r"only alleged hops|no relationship"):
         chapter.path("Javier Sicilia", "Merida Initiative", keep=chapter.keep(statuses=["alleged"]))

@@ -86,6 +86,13 @@ def local_graph(kept: KeptGraph, indexes: Any) -> nx.MultiDiGraph[str]:
     return graph
 
 
+def part_of(kept: KeptGraph, found: dict[str, Any]) -> nx.MultiDiGraph[str]:
+    """Return the projection's subgraph on the entities a `path` answer steps on."""
+    hops = [hop for path in found["paths"] for hop in path["hops"]]
+    ends = {hop[end]["id"] for hop in hops for end in ("from", "to")}
+    return local_graph(kept, [_index(kept, slug) for slug in sorted(ends)])
+
+
 def _views(kept: KeptGraph, model: Model, indexes: Any, keep: Filter | None) -> Views:
     graph = local_graph(kept, indexes)
     return Views.of(filtered(graph, keep) if keep is not None else graph, model)
