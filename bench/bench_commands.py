@@ -161,7 +161,7 @@ def main() -> None:
 {where["memory_gb"]} GB, load {os.getloadavg()[0]:.1f} at the end; median of {args.runs}
 after a warm-up, each command a fresh process; `PYTHONDONTWRITEBYTECODE` is
 {os.environ.get("PYTHONDONTWRITEBYTECODE") or "unset"} here (where it is set, every command
-compiles every module it imports: about 1 s of each figure).
+compiles every module it imports again).
 
 {chr(10).join(lines)}
 
