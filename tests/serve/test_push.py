@@ -7,6 +7,7 @@ import json
 import shutil
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,6 +20,9 @@ from civicgraph.api import CivicGraph
 from civicgraph.cli.app import app
 from civicgraph.config import Settings
 from civicgraph.model.vocab import ONTOLOGY_GRAPH
+from civicgraph.serve.bolt.driver import BoltTarget
+from civicgraph.serve.bolt.load import load
+from civicgraph.serve.bolt.rows import projection_rows
 from civicgraph.serve.graphstore import DATA_GRAPH
 from civicgraph.serve.push import ntriples_chunks, push_sparql
 from civicgraph.store.builder import build
@@ -296,3 +300,36 @@ def test_push_sparql_in_parts_to_virtuoso_leaves_the_counts_of_the_store(
     for _ in range(2):
         push_sparql(chapter.store, endpoint, user="dba", password="dba", chunk_bytes=256 << 10)
         assert graph_counts(virtuoso) == store_counts(chapter)
+
+
+@pytest.fixture(scope="module")
+def racing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A writable ArcadeDB Bolt server with empty databases `batched` and `racing`."""
+    workdir = tmp_path_factory.mktemp("push-racing")
+    port = str(free_port())
+    command = [sys.executable, "-c", BARE_ARCADEDB, str(workdir / "db"), port, "batched", "racing"]
+    with running(command, workdir) as (uri, _):
+        yield uri
+
+
+def test_push_in_small_batches_writes_each_once(racing: str, chapter: CivicGraph) -> None:
+    rows = projection_rows(chapter.loaded)
+    expected = (chapter.projection.number_of_nodes(), chapter.projection.number_of_edges())
+    target = BoltTarget(racing, "root", BARE_PASSWORD, "batched")
+    for _ in range(2):  # every batch its own transaction; the second load matches them all
+        report = load(target, rows, batch_size=7)
+        assert (report.nodes, report.relationships) == expected
+
+
+def test_two_pushes_at_once_into_one_database_both_finish_with_the_same_counts(
+    racing: str, chapter: CivicGraph
+) -> None:
+    # the writers meet on the same nodes: the server's conflicts come back as transient
+    # errors, and each managed transaction is run again by the driver
+    rows = projection_rows(chapter.loaded)
+    target = BoltTarget(racing, "root", BARE_PASSWORD, "racing")
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(lambda _: load(target, rows, batch_size=25), range(2)))
+    expected = (chapter.projection.number_of_nodes(), chapter.projection.number_of_edges())
+    assert counts(racing, "racing") == expected
+    assert all(report.seconds > 0 for report in reports)
