@@ -3,7 +3,8 @@
 Every graph goes as a named graph (`PUT ?graph=IRI`), the store's default graph under
 `DATA_GRAPH`: `PUT ?default` is an error on servers without a configured default graph
 (Virtuoso's graph-crud answers 500), while named graphs work everywhere. PUT replaces the
-graph, so pushing twice leaves the same triples. Authentication follows what the server asks
+graph and POST adds to it (`push` sends a large graph as a PUT and then POSTs), so pushing
+twice leaves the same triples. Authentication follows what the server asks
 for in its 401 challenge (Digest for Virtuoso, Basic for Fuseki and most proxies).
 """
 
