@@ -7,6 +7,7 @@ import json
 import shutil
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,7 +20,11 @@ from civicgraph.api import CivicGraph
 from civicgraph.cli.app import app
 from civicgraph.config import Settings
 from civicgraph.model.vocab import ONTOLOGY_GRAPH
+from civicgraph.serve.bolt.driver import BoltTarget
+from civicgraph.serve.bolt.load import load
+from civicgraph.serve.bolt.rows import projection_rows
 from civicgraph.serve.graphstore import DATA_GRAPH
+from civicgraph.serve.push import ntriples_chunks, push_sparql
 from civicgraph.store.builder import build
 from tests.conftest import MINI
 from tests.servers import (
@@ -230,3 +235,101 @@ def test_push_sparql_to_a_closed_port_fails_at_once(chapter_store: Path) -> None
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: cannot reach {closed}")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_graph_goes_in_parts_cut_between_lines_that_add_up_to_the_whole(
+    chapter: CivicGraph,
+) -> None:
+    whole = chapter.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    parts = [
+        (part.read(), triples)
+        for part, triples in ntriples_chunks(chapter.store, ox.DefaultGraph(), 16 << 10)
+    ]
+    assert len(parts) > 10
+    assert b"".join(text for text, _ in parts) == whole
+    assert all(text.endswith(b"\n") and text.count(b"\n") == n for text, n in parts)
+    assert sum(n for _, n in parts) == len(whole.splitlines())
+
+
+def test_a_graph_with_blank_nodes_is_not_cut_after_the_first_one() -> None:
+    # blank nodes are scoped to one request: split across two, one node would become two
+    store = ox.Store()
+    knows = ox.NamedNode("http://example.org/knows")
+    for number in range(2000):
+        subject = ox.NamedNode(f"http://example.org/e{number}")
+        end: ox.NamedNode | ox.BlankNode = (
+            ox.BlankNode(f"b{number % 7}")
+            if number % 100 == 0
+            else ox.NamedNode(f"{subject.value}x")
+        )
+        store.add(ox.Quad(subject, knows, end))
+    parts = [part.read() for part, _ in ntriples_chunks(store, ox.DefaultGraph(), 4 << 10)]
+    with_blank = [number for number, text in enumerate(parts) if b"_:" in text]
+    assert len(parts) > 1 and with_blank == [len(parts) - 1]
+    assert sum(len(text.splitlines()) for text in parts) == 2000
+
+
+def test_an_empty_graph_is_one_empty_part() -> None:
+    assert [(p.read(), n) for p, n in ntriples_chunks(ox.Store(), ox.DefaultGraph())] == [(b"", 0)]
+
+
+def test_push_sparql_in_parts_replaces_then_adds_and_leaves_the_same_counts(
+    tmp_path: Path, chapter: CivicGraph
+) -> None:
+    lines: list[str] = []
+    with oxigraph_server(tmp_path / "oxigraph") as url:
+        for _ in range(2):  # the first part's PUT empties the graph: no part is counted twice
+            sent = push_sparql(
+                chapter.store, url + "/store", chunk_bytes=64 << 10, progress=lines.append
+            )
+            answer = requests.post(
+                url + "/query",
+                data={"query": EVERY_TRIPLE},
+                headers={"Accept": "application/sparql-results+json"},
+                timeout=30,
+            ).json()
+            assert int(answer["results"]["bindings"][0]["n"]["value"]) == len(chapter.store)
+    assert sent["triples"] == len(chapter.store)
+    assert sum(line.startswith(f"graph <{DATA_GRAPH}>") for line in lines) > 2 * 5
+
+
+def test_push_sparql_in_parts_to_virtuoso_leaves_the_counts_of_the_store(
+    virtuoso: str, chapter: CivicGraph
+) -> None:
+    endpoint = virtuoso + "/sparql-graph-crud-auth"
+    for _ in range(2):
+        push_sparql(chapter.store, endpoint, user="dba", password="dba", chunk_bytes=256 << 10)
+        assert graph_counts(virtuoso) == store_counts(chapter)
+
+
+@pytest.fixture(scope="module")
+def racing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A writable ArcadeDB Bolt server with empty databases `batched` and `racing`."""
+    workdir = tmp_path_factory.mktemp("push-racing")
+    port = str(free_port())
+    command = [sys.executable, "-c", BARE_ARCADEDB, str(workdir / "db"), port, "batched", "racing"]
+    with running(command, workdir) as (uri, _):
+        yield uri
+
+
+def test_push_in_small_batches_writes_each_once(racing: str, chapter: CivicGraph) -> None:
+    rows = projection_rows(chapter.loaded)
+    expected = (chapter.projection.number_of_nodes(), chapter.projection.number_of_edges())
+    target = BoltTarget(racing, "root", BARE_PASSWORD, "batched")
+    for _ in range(2):  # every batch its own transaction; the second load matches them all
+        report = load(target, rows, batch_size=7)
+        assert (report.nodes, report.relationships) == expected
+
+
+def test_two_pushes_at_once_into_one_database_both_finish_with_the_same_counts(
+    racing: str, chapter: CivicGraph
+) -> None:
+    # the writers meet on the same nodes: the server's conflicts come back as transient
+    # errors, and each managed transaction is run again by the driver
+    rows = projection_rows(chapter.loaded)
+    target = BoltTarget(racing, "root", BARE_PASSWORD, "racing")
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(lambda _: load(target, rows, batch_size=25), range(2)))
+    expected = (chapter.projection.number_of_nodes(), chapter.projection.number_of_edges())
+    assert counts(racing, "racing") == expected
+    assert all(report.seconds > 0 for report in reports)

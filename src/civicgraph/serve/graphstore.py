@@ -3,7 +3,8 @@
 Every graph goes as a named graph (`PUT ?graph=IRI`), the store's default graph under
 `DATA_GRAPH`: `PUT ?default` is an error on servers without a configured default graph
 (Virtuoso's graph-crud answers 500), while named graphs work everywhere. PUT replaces the
-graph, so pushing twice leaves the same triples. Authentication follows what the server asks
+graph and POST adds to it (`push` sends a large graph as a PUT and then POSTs), so pushing
+twice leaves the same triples. Authentication follows what the server asks
 for in its 401 challenge (Digest for Virtuoso, Basic for Fuseki and most proxies).
 """
 
@@ -73,17 +74,27 @@ class GraphStore:
             who = f"user {self.user!r}" if self.user else "anonymous access"
             raise StoreError(f"{self.url} refused {who}: {status} (check --user and --password)")
 
-    def put(self, graph: str, body: IO[bytes]) -> None:
+    def put(self, graph: str, body: IO[bytes] | bytes) -> None:
         """Replace one named graph with the N-Triples in `body`."""
+        self.send("PUT", graph, body)
+
+    def post(self, graph: str, body: IO[bytes] | bytes) -> None:
+        """Add the N-Triples in `body` to one named graph (a retry adds nothing twice: an
+        RDF graph is a set, and a chunk with blank nodes is never split, see `push`)."""
+        self.send("POST", graph, body)
+
+    def send(self, method: str, graph: str, body: IO[bytes] | bytes) -> None:
+        """PUT or POST N-Triples to a named graph, retrying what may pass by itself."""
         headers = {"Content-Type": "application/n-triples"}
         from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
         for attempt in range(ATTEMPTS):
             if attempt:
                 time.sleep(0.5 * 2**attempt)
-            body.seek(0)
+            if not isinstance(body, bytes):
+                body.seek(0)
             try:
-                response = self._send("PUT", graph, data=body, headers=headers, auth=self.auth)
+                response = self._send(method, graph, data=body, headers=headers, auth=self.auth)
             except Unreachable:
                 if attempt + 1 < ATTEMPTS:
                     continue

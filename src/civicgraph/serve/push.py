@@ -2,19 +2,23 @@
 
 `push_bolt` runs the same loader as `serve bolt` against any Bolt URI (`bolt://`,
 `neo4j://`, `neo4j+s://` for a cluster or Aura). `push_sparql` uploads every graph of the
-dataset with the SPARQL 1.1 Graph Store HTTP Protocol (`graphstore`): one `PUT` of N-Triples
-per named graph, which replaces that graph, so pushing twice leaves the same triples.
+dataset with the SPARQL 1.1 Graph Store HTTP Protocol (`graphstore`): per named graph a `PUT`
+of N-Triples, which replaces that graph, then `POST`s of the rest of a large graph in parts,
+so pushing twice leaves the same triples.
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from civicgraph.errors import UsageError
+from civicgraph.errors import StoreError, UsageError
 from civicgraph.serve.bolt.driver import BoltTarget, LoadReport
 from civicgraph.serve.bolt.load import load
 from civicgraph.serve.bolt.rows import projection_rows
@@ -39,21 +43,74 @@ def _graphs(store: ox.Store) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGra
     return graphs
 
 
-def _write_ntriples(
-    store: ox.Store, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph, sink: IO[bytes]
-) -> int:
-    """Write one graph as N-Triples to `sink`, rewound; return how many triples."""
-    count = 0
+CHUNK_BYTES = 64 << 20  # about 400,000 triples a request
 
-    def counted() -> Iterator[ox.Triple]:
-        nonlocal count
-        for quad in store.quads_for_pattern(None, None, None, graph):
-            count += 1
-            yield quad.triple
 
-    ox.serialize(counted(), sink, format=ox.RdfFormat.N_TRIPLES)
-    sink.seek(0)
-    return count
+def ntriples_chunks(
+    store: ox.Store,
+    graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> Iterator[tuple[IO[bytes], int]]:
+    """Yield one graph as N-Triples in parts of about `chunk_bytes`, cut between lines, each
+    a file rewound, with how many triples it holds (N-Triples: one a line).
+
+    Blank nodes are scoped to one request, so once a part holds one (`_:`, or those
+    letters in a literal or an IRI: a cautious guess) the rest of the graph goes as that
+    single part; the parts before it did not name the node. An empty graph is one empty
+    part (its PUT empties the graph on the server).
+    """
+    block_size = min(1 << 20, chunk_bytes)
+    with _dumped(store, graph) as text:
+        whole, carry, ended, first = False, b"", False, True
+        while not ended:
+            with tempfile.TemporaryFile() as part:
+                part.write(carry)
+                size, triples, carry, ended = len(carry), carry.count(b"\n"), b"", True
+                for block in iter(lambda: text.read(block_size), b""):
+                    whole = whole or b"_:" in block
+                    cut = block.rfind(b"\n") + 1
+                    if not whole and cut and size + len(block) >= chunk_bytes:
+                        block, carry, ended = block[:cut], block[cut:], False
+                    part.write(block)
+                    size, triples = size + len(block), triples + block.count(b"\n")
+                    if not ended:
+                        break
+                if size or first:  # not the empty end of a graph cut at its last line
+                    part.seek(0)
+                    yield part, triples
+                first = False
+
+
+@contextmanager
+def _dumped(
+    store: ox.Store, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+) -> Iterator[IO[bytes]]:
+    """Read a graph's N-Triples while Oxigraph writes them into a pipe on a thread.
+
+    `Store.dump` serialises in Rust, so the quads never become Python objects; the parts
+    before are sent while the rest is written. (Given the pipe's path rather than a file,
+    Oxigraph syncs the file at the end, which a pipe refuses.) A reader that stops early
+    closes its end: the writer's next write fails and the thread ends.
+    """
+    read_end, write_end = os.pipe()
+    failed: list[BaseException] = []
+
+    def dump() -> None:
+        try:
+            with os.fdopen(write_end, "wb", buffering=1 << 20) as sink:
+                store.dump(sink, ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        except BaseException as exc:  # handed to the reading side
+            failed.append(exc)
+
+    writer = threading.Thread(target=dump, name="dump-graph", daemon=True)
+    writer.start()
+    try:
+        with os.fdopen(read_end, "rb", buffering=1 << 20) as text:
+            yield text
+    finally:
+        writer.join()
+    if failed:
+        raise StoreError(f"reading graph <{_name(graph)}> failed: {failed[0]}")
 
 
 def push_sparql(
@@ -62,12 +119,16 @@ def push_sparql(
     *,
     user: str | None = None,
     password: str | None = None,
+    chunk_bytes: int = CHUNK_BYTES,
     progress: Progress = quiet,
 ) -> dict[str, Any]:
     """PUT every graph of the store to a Graph Store Protocol endpoint; return what was sent.
 
     Each graph is sent as a named graph, the default graph as `DATA_GRAPH`, so the same push
-    works on servers with and without a default graph of their own.
+    works on servers with and without a default graph of their own. A graph larger than
+    `chunk_bytes` of N-Triples goes in parts: the first `PUT` (which replaces the graph),
+    the others `POST` (which add to it), so no request holds the whole graph in the
+    server's memory, and a retry resends one part.
     """
     if not url.startswith(("http://", "https://")):
         raise UsageError(f"--sparql needs an http(s) URL of a Graph Store endpoint, not {url!r}")
@@ -77,11 +138,11 @@ def push_sparql(
         endpoint.negotiate(_name(graphs[0]) if graphs else DATA_GRAPH)
         for graph in graphs:
             name = _name(graph)
-            with tempfile.TemporaryFile() as body:
-                triples = _write_ntriples(store, graph, body)
-                endpoint.put(name, body)
-            sent[name] = triples
-            progress(f"graph <{name}>: {triples} triples")
+            sent[name] = 0
+            for number, (part, triples) in enumerate(ntriples_chunks(store, graph, chunk_bytes)):
+                endpoint.send("POST" if number else "PUT", name, part)
+                sent[name] += triples
+                progress(f"graph <{name}>: {sent[name]} triples")
     return {"url": url, "graphs": sent, "triples": sum(sent.values())}
 
 

@@ -8,7 +8,9 @@ the whitelisted plain names of `rows`.
 Nodes are written by matching on the `Entity` id and creating the ones not found, rather
 than by `MERGE (n:Entity:Person {id: …})`: ArcadeDB's MERGE with several labels does not use
 the id index (its cost grows with the square of the node count), while a MATCH on one
-label does. Relationships use `MERGE` on their id. Both make a second load a no-op.
+label does. Relationships use `MERGE` on their id. Both make a second load a no-op, and two
+loads at once end with one copy of each node: a batch whose CREATE meets a node another
+writer just created (the uniqueness constraint) is run again, and finds it.
 """
 
 from __future__ import annotations
@@ -61,6 +63,27 @@ def _upsert_nodes(tx: neo4j.ManagedTransaction, labels: str, rows: list[dict[str
         tx.run(f"UNWIND $rows AS row CREATE (n:{labels}) SET n = row.props", rows=new).consume()
 
 
+def _write_nodes(session: neo4j.Session, labels: str, rows: list[dict[str, Any]]) -> None:
+    """Upsert a batch of nodes in a managed transaction (the driver runs it again on
+    transient errors); a batch that meets the uniqueness constraint is run again once,
+    since another writer created some of its nodes between its MATCH and its CREATE: the
+    second run's MATCH finds them."""
+    from neo4j.exceptions import ClientError
+
+    try:
+        session.execute_write(_upsert_nodes, labels, rows)
+    except ClientError as exc:
+        if not _duplicate_key(exc):
+            raise
+        session.execute_write(_upsert_nodes, labels, rows)
+
+
+def _duplicate_key(error: Any) -> bool:
+    """Neo4j's ConstraintValidationFailed, or ArcadeDB's duplicated key on an index."""
+    code, message = str(error.code or ""), str(error.message or "")
+    return code.endswith("ConstraintValidationFailed") or "Duplicated key" in message
+
+
 def _merge_edges(tx: neo4j.ManagedTransaction, edge_type: str, rows: list[dict[str, Any]]) -> None:
     tx.run(
         f"UNWIND $rows AS row MATCH (a:{ENTITY_LABEL} {{id: row.source}}) "
@@ -111,7 +134,7 @@ def load(
         done = 0
         for labels, node_rows in sorted(rows.nodes.items()):
             for batch in batches(node_rows, batch_size):
-                session.execute_write(_upsert_nodes, ":".join(labels), batch)
+                _write_nodes(session, ":".join(labels), batch)
                 done += len(batch)
                 report(f"nodes {done}/{rows.node_count}", done == rows.node_count)
         done = 0
