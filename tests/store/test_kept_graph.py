@@ -106,3 +106,20 @@ def test_csr_collapses_relationships_to_pairs_listed_at_both_ends() -> None:
     simple = nx.Graph([(0, 1), (1, 2), (2, 2)])
     for i in range(3):
         assert neighbours[indptr[i] : indptr[i + 1]].tolist() == sorted(simple[i])
+
+
+def test_threads_share_one_opened_graph(chapter: CivicGraph) -> None:
+    """The explorer's sessions are threads reading one opened graph at once: its SQLite
+    connection is opened for any thread (SQLite serialises the reads)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    kept = chapter.loaded.adjacency
+    every = range(len(kept))
+    expected = kept.edges_among(every)
+
+    def read(_: int) -> list[tuple[int, int, list[object]]]:
+        assert kept.index_of("javier-sicilia") is not None
+        return kept.edges_among(every)
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(found == expected for found in pool.map(read, range(32)))
