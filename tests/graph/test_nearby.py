@@ -73,7 +73,11 @@ def test_a_filter_is_applied_to_the_part_nearby(chapter: CivicGraph) -> None:
         assert part == whole, (a, b)
 
 
-def test_reach_and_neighbours_on_the_part_nearby_are_the_whole_graphs(chapter: CivicGraph) -> None:
+@pytest.mark.parametrize("share", [0.0, 1.01])  # all relationships in reach; those touched
+def test_reach_and_neighbours_on_the_part_nearby_are_the_whole_graphs(
+    chapter: CivicGraph, share: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(nearby, "STEPPED_SHARE", share)
     kept, model = chapter.loaded.adjacency, chapter.model
     targets = {t for name in ("Program", "Reform") for t in model.subtypes(name)}
     for slug in sorted(chapter.projection.nodes)[::7]:

@@ -123,3 +123,14 @@ def test_threads_share_one_opened_graph(chapter: CivicGraph) -> None:
 
     with ThreadPoolExecutor(8) as pool:
         assert all(found == expected for found in pool.map(read, range(32)))
+
+
+def test_the_relationships_touching_some_entities_are_those_with_an_end_among_them(
+    chapter: CivicGraph,
+) -> None:
+    kept = chapter.loaded.adjacency
+    every = kept.edges_among(range(len(kept)))
+    some, among = set(range(0, len(kept), 9)), set(range(0, len(kept), 2))
+    touching = kept.edges_touching(some, among | some)
+    expected = [e for e in every if (e[0] in some or e[1] in some) and {e[0], e[1]} <= among | some]
+    assert touching == expected and 0 < len(touching) < len(every)

@@ -41,6 +41,8 @@ from civicgraph.model.ontology import Model
 from civicgraph.store.kept import edge_attributes
 from civicgraph.store.kept_graph import KeptGraph
 
+STEPPED_SHARE = 1 / 3  # reach loads only what touches the entities it steps from, below this
+
 
 def distances(kept: KeptGraph, start: int, blocked: Any, limit: int) -> Any:
     """Return each entity's hop count from `start` (-1 beyond `limit` or unreachable),
@@ -68,15 +70,19 @@ def distances(kept: KeptGraph, start: int, blocked: Any, limit: int) -> Any:
     return found
 
 
-def local_graph(kept: KeptGraph, indexes: Any) -> nx.MultiDiGraph[str]:
+def local_graph(kept: KeptGraph, indexes: Any, touching: Any = None) -> nx.MultiDiGraph[str]:
     """Return the projection's subgraph on these entities (by index), read from the kept
-    graph: nodes in slug order, edges by relationship id, as the projection has them."""
+    graph: nodes in slug order, edges by relationship id, as the projection has them;
+    with `touching`, only the relationships with an end among those entities."""
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     slugs: dict[int, str] = {}
     for index, (slug, label, types) in kept.nodes(int(i) for i in indexes):
         graph.add_node(slug, label=label, types=types)
         slugs[index] = slug
-    edges = kept.edges_among(slugs)
+    if touching is None:
+        edges = kept.edges_among(slugs)
+    else:
+        edges = kept.edges_touching((int(i) for i in touching), slugs)
     for source, target, fields in edges:
         graph.add_edge(slugs[source], slugs[target], key=fields[0], **edge_attributes(fields))
     # what a relationship was about is named by its label: kept as a node without edges
@@ -93,8 +99,10 @@ def part_of(kept: KeptGraph, found: dict[str, Any]) -> nx.MultiDiGraph[str]:
     return local_graph(kept, [_index(kept, slug) for slug in sorted(ends)])
 
 
-def _views(kept: KeptGraph, model: Model, indexes: Any, keep: Filter | None) -> Views:
-    graph = local_graph(kept, indexes)
+def _views(
+    kept: KeptGraph, model: Model, indexes: Any, keep: Filter | None, touching: Any = None
+) -> Views:
+    graph = local_graph(kept, indexes, touching)
     return Views.of(filtered(graph, keep) if keep is not None else graph, model)
 
 
@@ -149,10 +157,21 @@ def reach(
     top: int,
     keep: Filter | None = None,
 ) -> dict[str, Any]:
-    """`reach.reach` on the entities within max_hops of the actor."""
+    """`reach.reach` on the entities within max_hops of the actor, with the relationships
+    of those it steps from (nearer than max_hops, and not blocked): the search never looks
+    at a relationship between two entities of its last layer, most of what is in reach."""
+    start = _index(kept, actor.id)
     blocked = None if through_context else kept.contextual
-    within = distances(kept, _index(kept, actor.id), blocked, max_hops)
-    views = _views(kept, model, np.flatnonzero(within >= 0), keep)
+    within = distances(kept, start, blocked, max_hops)
+    stepped = (within >= 0) & (within < max_hops)
+    if blocked is not None:
+        stepped &= ~np.asarray(blocked)
+    stepped[start] = True
+    ball = np.flatnonzero(within >= 0)
+    # two lookups per entity stepped from: worth it where they are few of those in reach
+    few = int(stepped.sum()) < STEPPED_SHARE * len(ball)
+    touching = np.flatnonzero(stepped) if few else None
+    views = _views(kept, model, ball, keep, touching)
     return reach_on(
         views, actor, targets, max_hops=max_hops, through_context=through_context, top=top
     )

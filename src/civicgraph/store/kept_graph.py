@@ -13,8 +13,8 @@ minute and 3.5 GB before the first step. Kept here instead, in a directory `grap
 - `graph.sqlite`: `node(idx, slug, label, types)` (idx is the position in slug order, the
   arrays' numbering) and `edge(source, target, id, status, attributes)`, one row per
   relationship with the projection's edge fields (`kept.EDGE_FIELDS`) as a JSON list,
-  indexed by source: the relationships among the entities a search kept are a few
-  B-tree lookups.
+  indexed by source and by target: the relationships among the entities a search kept,
+  or touching some of them, are a few B-tree lookups.
 
 The build writes it from the records it holds (`kept.write_from_records`); a build made by
 an older version, or a file lost, gets it from the projection once. Node order and edge
@@ -118,6 +118,7 @@ def _fill(
             rows.append((sources[-1], targets[-1], fields[0], fields[3], json.dumps(fields)))
         db.executemany("INSERT INTO edge VALUES (?, ?, ?, ?, ?)", rows)
         db.execute("CREATE INDEX edge_source ON edge (source)")
+        db.execute("CREATE INDEX edge_target ON edge (target)")
         db.commit()
     finally:
         db.close()
@@ -178,6 +179,25 @@ class KeptGraph:
             )
             rows += [(s, t, json.loads(a)) for s, t, a in found if t in keep]
         return sorted(rows, key=lambda row: row[2][0])
+
+    def edges_touching(
+        self, touched: Iterable[int], among: Iterable[int]
+    ) -> list[tuple[int, int, list[Any]]]:
+        """Return the relationships with one end among `touched` and the other among
+        `among` (which holds `touched`), as `edges_among` does, by relationship id."""
+        ends, keep = set(touched), set(among)
+        rows: dict[str, tuple[int, int, list[Any]]] = {}
+        for column in ("source", "target"):
+            for chunk in _chunks(sorted(ends)):
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT source, target, id, attributes FROM edge WHERE {column} IN ({marks})"
+                found = self.db.execute(sql, chunk)
+                rows.update(
+                    (rel, (s, t, json.loads(a)))
+                    for s, t, rel, a in found
+                    if s in keep and t in keep
+                )
+        return [rows[rel] for rel in sorted(rows)]
 
     def count_with_status(self, statuses: Iterable[str]) -> int:
         """Count the relationships with one of these claim statuses."""
