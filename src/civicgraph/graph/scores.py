@@ -26,7 +26,7 @@ from civicgraph.store.kept_scores import kept_metrics, ranked, scores_db, write_
 if TYPE_CHECKING:
     from civicgraph.graph.loaded import LoadedGraph
     from civicgraph.graph.project import Views
-    from civicgraph.store.kept_graph import KeptGraph
+    from civicgraph.store.kept_graph import KeptGraph, Node
 
 KEPT = ("pagerank", "degree")
 LAYERS = ("actors", "all")
@@ -51,9 +51,14 @@ def keep_scores(loaded: LoadedGraph) -> Path:
     above `centrality.IGRAPH_FROM` entities from the kept graph's arrays (`array_scores`),
     without loading the projection; below, on the projection."""
     rows: list[Row] = []
-    big = len(loaded.adjacency) >= centrality.IGRAPH_FROM
-    for layer in LAYERS:
-        rows += array_scores(loaded.adjacency, layer) if big else _scores(loaded.views, layer)
+    kept = loaded.adjacency
+    if len(kept) >= centrality.IGRAPH_FROM:
+        every = kept.nodes()  # read once for both layers
+        for layer in LAYERS:
+            rows += array_scores(kept, layer, every)
+    else:
+        for layer in LAYERS:
+            rows += _scores(loaded.views, layer)
     path = _file(loaded)
     write_scores(path, rows)
     return path
@@ -74,7 +79,9 @@ def _scores(whole: Views, layer: str) -> list[Row]:
     return rows
 
 
-def array_scores(kept: KeptGraph, layer: str) -> list[Row]:
+def array_scores(
+    kept: KeptGraph, layer: str, every: list[tuple[int, Node]] | None = None
+) -> list[Row]:
     """PageRank and degree centrality of one layer, from the kept CSR arrays: the numbers
     `centrality.scores` gives on the collapsed projection with the array engine
     (`pagerank_power`, whose sums do not depend on the edges' order) and networkx's
@@ -99,7 +106,7 @@ def array_scores(kept: KeptGraph, layer: str) -> list[Row]:
         if n > 1
         else np.ones(1),  # networkx's score of a lone entity
     }
-    nodes = [node for index, node in kept.nodes() if shown[index]]
+    nodes = [node for index, node in every or kept.nodes() if shown[index]]
     return [
         (metric, layer, slug, label, types, float(score))
         for metric in KEPT

@@ -156,9 +156,16 @@ class KeptGraph:
 
     def nodes(self, indexes: Iterable[int] | None = None) -> list[tuple[int, Node]]:
         """Return (index, (slug, label, types)) in index order: of these indexes, or all."""
-        if indexes is None:
+        if indexes is None:  # a few type lists for every entity: each decoded once
             found = self.db.execute("SELECT idx, slug, label, types FROM node ORDER BY idx")
-            return [(i, (slug, label, json.loads(t))) for i, slug, label, t in found]
+            decoded: dict[str, tuple[str, ...]] = {}
+
+            def types_of(text: str) -> list[str]:
+                if text not in decoded:
+                    decoded[text] = tuple(json.loads(text))
+                return list(decoded[text])  # a list of its own: callers may keep it
+
+            return [(i, (slug, label, types_of(t))) for i, slug, label, t in found]
         rows = []
         for chunk in _chunks(sorted(set(indexes))):
             marks = ",".join("?" * len(chunk))

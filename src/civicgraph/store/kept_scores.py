@@ -34,11 +34,19 @@ def write_scores(path: Path, rows: list[tuple[str, str, str, str, list[str], flo
     """Keep rows (metric, layer, slug, label, types, score) atomically; where the build is
     read-only, keep nothing."""
 
+    encoded: dict[tuple[str, ...], str] = {}  # a few type lists for every row
+
+    def typed(types: list[str]) -> str:
+        key = tuple(types)
+        if key not in encoded:
+            encoded[key] = json.dumps(types)
+        return encoded[key]
+
     def fill(db: sqlite3.Connection) -> None:
         db.executemany(
             "INSERT INTO score VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
-                (metric, layer, slug, label, label.casefold(), json.dumps(types), score)
+                (metric, layer, slug, label, label.casefold(), typed(types), score)
                 for metric, layer, slug, label, types, score in rows
             ),
         )
