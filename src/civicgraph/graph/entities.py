@@ -155,11 +155,7 @@ class NameIndex:
             elif name not in near:
                 continue  # a fuzzy score below 0.4, as the bound below shows
             else:
-                # quick_ratio bounds ratio from above and is linear: most names stop there
-                matcher = difflib.SequenceMatcher(None, key, name)
-                if 0.6 * matcher.quick_ratio() < 0.4:
-                    continue
-                score = 0.6 * matcher.ratio()
+                score = 0.6 * difflib.SequenceMatcher(None, key, name).ratio()
                 if score < 0.4:
                     continue
             named[name] = score
