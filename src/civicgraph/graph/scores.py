@@ -12,15 +12,14 @@ by an older version, or read-only) computes them on the first call, as before.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from civicgraph.graph import centrality, project
-from civicgraph.model.ontology import ONTOLOGY_FILE
 from civicgraph.store import kept_scores
+from civicgraph.store.kept_names import code_digest
 from civicgraph.store.kept_scores import kept_metrics, ranked, scores_db, write_scores
 
 if TYPE_CHECKING:
@@ -33,10 +32,8 @@ LAYERS = ("actors", "all")
 
 
 def _file(loaded: LoadedGraph) -> Path:
-    digest = hashlib.sha256((loaded.build.ontology_dir / ONTOLOGY_FILE).read_bytes())
-    for module in (centrality, project, kept_scores):  # the code that makes the scores
-        digest.update(Path(str(module.__file__)).read_bytes())
-    return scores_db(loaded.build.directory, digest.hexdigest()[:16])
+    code = [str(m.__file__) for m in (centrality, project, kept_scores)]  # what makes them
+    return scores_db(loaded.build.directory, code_digest(loaded.build.ontology_dir, *code))
 
 
 def _layer(views: Views, layer: str) -> Views:

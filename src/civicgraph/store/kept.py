@@ -20,7 +20,6 @@ not writable the projection is simply computed each time.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -28,9 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from civicgraph.build.records import Citation, Records
-from civicgraph.model.ontology import ONTOLOGY_FILE
 from civicgraph.model.vocab import entity_iri
-from civicgraph.store.kept_names import names_db, write_names_db
+from civicgraph.store.kept_names import code_digest, names_db, write_names_db
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -39,10 +37,7 @@ if TYPE_CHECKING:
 
 
 def _digest(ontology_dir: Path) -> str:
-    digest = hashlib.sha256()
-    for path in (ontology_dir / ONTOLOGY_FILE, Path(__file__)):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return code_digest(ontology_dir, __file__)
 
 
 def cache_file(build_dir: Path, ontology_dir: Path) -> Path:

@@ -25,7 +25,6 @@ that lives as long as the process.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -38,8 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from civicgraph.model.ontology import ONTOLOGY_FILE
-from civicgraph.store.kept_names import MMAP_BYTES, open_read_only
+from civicgraph.store.kept_names import MMAP_BYTES, code_digest, open_read_only
 
 ARRAYS = ("indptr", "neighbours", "weights", "contextual")
 SCHEMA = """
@@ -54,10 +52,7 @@ Node = tuple[str, str, list[str]]  # slug, label, types: the projection's node r
 
 def graph_dir(build_dir: Path, ontology_dir: Path) -> Path:
     """Name the kept graph's directory for this build, model and file layout."""
-    digest = hashlib.sha256()
-    for path in (ontology_dir / ONTOLOGY_FILE, Path(__file__)):
-        digest.update(path.read_bytes())
-    return build_dir / f"graph-{digest.hexdigest()[:16]}"
+    return build_dir / f"graph-{code_digest(ontology_dir, __file__)}"
 
 
 def csr(n: int, sources: Any, targets: Any) -> tuple[Any, Any, Any]:

@@ -47,12 +47,18 @@ MMAP_BYTES = 1 << 30  # read pages through a memory map, up to 1 GiB of the file
 POINT_LOOKUPS = 2_000  # a caller that looks up more names than this gets the whole table
 
 
+def code_digest(ontology_dir: Path, *code: str | Path) -> str:
+    """Return 16 hex digits of the ontology and of the source files that lay out or compute a
+    kept file: a kept file's name carries them, so a changed model or code keeps a new one."""
+    digest = hashlib.sha256()
+    for path in (ontology_dir / ONTOLOGY_FILE, *map(Path, code)):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def names_db(build_dir: Path, ontology_dir: Path) -> Path:
     """Name the name index's file for this build, model and file layout."""
-    digest = hashlib.sha256()
-    for path in (ontology_dir / ONTOLOGY_FILE, Path(__file__)):
-        digest.update(path.read_bytes())
-    return build_dir / f"names-{digest.hexdigest()[:16]}.sqlite"
+    return build_dir / f"names-{code_digest(ontology_dir, __file__)}.sqlite"
 
 
 def write_sqlite(path: Path, schema: str, fill: Callable[[sqlite3.Connection], None]) -> None:
