@@ -41,7 +41,8 @@ from bench.bench_explorer import _time_to_drawing, serve_explorer
 from bench.chromium import ARGS, CHROMIUM
 from bench.ours import ONE_ENTITY
 from bench.report import machine, write_section
-from bench.services import PREFIX, measure_bolt, stop
+from bench.services import ask, measure_bolt, stop
+from bench.services import command as cli
 from civicgraph.model.vocab import ONTOLOGY_GRAPH
 from civicgraph.serve.bolt.arcade import free_port
 from civicgraph.serve.graphstore import DATA_GRAPH
@@ -74,10 +75,6 @@ ROWS = [
     ("neo4j-csv", "export_neo4j_csv_s", "`export --format neo4j-csv -o DIR`", "", None),
     ("push", "push_sparql_s", "`push --sparql` into Virtuoso", "< 10 min", 600.0),
 ]
-
-
-def cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "civicgraph.cli.app", *args]
 
 
 def load() -> float:
@@ -127,21 +124,12 @@ def sparql(store: Path, lookups: int) -> dict[str, Any]:
         stderr=subprocess.DEVNULL,
         text=True,
     )
-    url = f"http://127.0.0.1:{port}/sparql"
-
-    def ask(query: str) -> Any:
-        data = urllib.parse.urlencode({"query": PREFIX + query}).encode()
-        request = urllib.request.Request(
-            url, data=data, headers={"Accept": "application/sparql-results+json"}
-        )
-        with urllib.request.urlopen(request, timeout=60) as answer:
-            return json.loads(answer.read())
-
+    ask_here = partial(ask, f"http://127.0.0.1:{port}/sparql")
     try:
         started = time.perf_counter()
         while True:
             try:
-                ask("ASK { ?s ?p ?o }")
+                ask_here("ASK { ?s ?p ?o }")
                 break
             except OSError:
                 if process.poll() is not None or time.perf_counter() - started > 300:
@@ -149,17 +137,17 @@ def sparql(store: Path, lookups: int) -> dict[str, Any]:
                 time.sleep(0.1)
         ready = time.perf_counter() - started
         # a shuffled sample of the first people the store gives
-        picked = ask(f"SELECT ?e WHERE {{ ?e a civ:Person }} LIMIT {lookups * 40}")["results"][
+        picked = ask_here(f"SELECT ?e WHERE {{ ?e a civ:Person }} LIMIT {lookups * 40}")["results"][
             "bindings"
         ]
         iris = [row["e"]["value"] for row in picked]
         random.Random(0).shuffle(iris)
         for iri in iris[:20]:  # warm-up: each worker opens the store and reads its pages
-            ask(ONE_ENTITY.format(iri=iri))
+            ask_here(ONE_ENTITY.format(iri=iri))
         times = []
         for iri in iris[20 : 20 + lookups]:
             before = time.perf_counter()
-            rows = ask(ONE_ENTITY.format(iri=iri))["results"]["bindings"]
+            rows = ask_here(ONE_ENTITY.format(iri=iri))["results"]["bindings"]
             times.append(time.perf_counter() - before)
             assert rows, iri
     finally:
@@ -173,32 +161,24 @@ def sparql(store: Path, lookups: int) -> dict[str, Any]:
     }
 
 
-def export_nt(store: Path, scratch: Path) -> dict[str, Any]:
-    out = scratch / "export.nt"
+def export_timed(store: Path, scratch: Path, fmt: str) -> dict[str, Any]:
+    """Time `export --format FMT -o` whole; its size in bytes (a file, or a directory's)."""
+    out = scratch / f"export-{fmt}"
     before = time.perf_counter()
     subprocess.run(
-        cli("export", "--format", "nt", "-o", str(out), "--store", str(store)),
+        cli("export", "--format", fmt, "-o", str(out), "--store", str(store)),
         check=True,
         capture_output=True,
     )
     seconds = time.perf_counter() - before
-    size = out.stat().st_size
-    out.unlink()
-    return {"export_nt_s": seconds, "export_nt_bytes": size}
-
-
-def export_neo4j_csv(store: Path, scratch: Path) -> dict[str, Any]:
-    out = scratch / "neo4j-csv"
-    before = time.perf_counter()
-    subprocess.run(
-        cli("export", "--format", "neo4j-csv", "-o", str(out), "--store", str(store)),
-        check=True,
-        capture_output=True,
-    )
-    seconds = time.perf_counter() - before
-    size = sum(f.stat().st_size for f in out.iterdir())
-    shutil.rmtree(out)
-    return {"export_neo4j_csv_s": seconds, "export_neo4j_csv_bytes": size}
+    if out.is_dir():
+        size = sum(f.stat().st_size for f in out.iterdir())
+        shutil.rmtree(out)
+    else:
+        size = out.stat().st_size
+        out.unlink()
+    key = f"export_{fmt.replace('-', '_')}"
+    return {f"{key}_s": seconds, f"{key}_bytes": size}
 
 
 # A Virtuoso for the bench: as tests/servers.py starts it, with buffers for a large load
@@ -382,8 +362,8 @@ def main() -> None:
                 "explore": partial(explore, store),
                 "bolt": partial(bolt, store),
                 "sparql": partial(sparql, store, args.lookups),
-                "export": partial(export_nt, store, scratch),
-                "neo4j-csv": partial(export_neo4j_csv, store, scratch),
+                "export": partial(export_timed, store, scratch, "nt"),
+                "neo4j-csv": partial(export_timed, store, scratch, "neo4j-csv"),
                 "push": partial(push_sparql, store, scratch),
             }
             for measure in args.only:

@@ -29,8 +29,19 @@ ENDPOINT_KEYS = ("endpoint_ready_s", "endpoint_one_s", "endpoint_2hop_s")
 PREFIX = "PREFIX civ: <https://w3id.org/civicgraph/ontology#>\n"
 
 
-def _command(*args: str) -> list[str]:
+def command(*args: str) -> list[str]:
+    """A civicgraph command as this interpreter runs it."""
     return [sys.executable, "-m", "civicgraph.cli.app", *args]
+
+
+def ask(url: str, query: str) -> Any:
+    """Ask a SPARQL endpoint (the `civ:` prefix declared) and return its JSON results."""
+    data = urllib.parse.urlencode({"query": PREFIX + query}).encode()
+    request = urllib.request.Request(
+        url, data=data, headers={"Accept": "application/sparql-results+json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return json.loads(answer.read())
 
 
 def stop(process: subprocess.Popen[str]) -> None:
@@ -63,7 +74,7 @@ def start(args: list[str], timeout: float) -> Started:
     """
     started = time.perf_counter()
     process = subprocess.Popen(
-        _command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     lines: queue.Queue[str | None] = queue.Queue()
     errors: list[str] = []
@@ -91,7 +102,7 @@ def measure_sparql(store: Path, iris: list[str], timeout: float = 300) -> dict[s
     """Median seconds of a one-entity and a two-hop query through the SPARQL endpoint."""
     port = free_port()
     process = subprocess.Popen(
-        _command("serve", "sparql", "--store", str(store), "--port", str(port)),
+        command("serve", "sparql", "--store", str(store), "--port", str(port)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -99,21 +110,13 @@ def measure_sparql(store: Path, iris: list[str], timeout: float = 300) -> dict[s
     try:
         url = f"http://127.0.0.1:{port}/sparql"
 
-        def ask(query: str) -> Any:
-            data = urllib.parse.urlencode({"query": PREFIX + query}).encode()
-            request = urllib.request.Request(
-                url, data=data, headers={"Accept": "application/sparql-results+json"}
-            )
-            with urllib.request.urlopen(request, timeout=60) as answer:
-                return json.loads(answer.read())
-
         deadline = time.monotonic() + timeout
         started = time.perf_counter()
         while True:
             if process.poll() is not None:
                 return dict.fromkeys(ENDPOINT_KEYS, NOT_AVAILABLE)
             try:
-                ask("ASK { ?s ?p ?o }")
+                ask(url, "ASK { ?s ?p ?o }")
                 break
             except OSError:
                 if time.monotonic() > deadline:
@@ -122,8 +125,8 @@ def measure_sparql(store: Path, iris: list[str], timeout: float = 300) -> dict[s
         ready = time.perf_counter() - started
         return {
             "endpoint_ready_s": ready,
-            "endpoint_one_s": median_time(lambda i: ask(ONE_ENTITY.format(iri=i)), iris),
-            "endpoint_2hop_s": median_time(lambda i: ask(TWO_HOPS.format(iri=i)), iris),
+            "endpoint_one_s": median_time(lambda i: ask(url, ONE_ENTITY.format(iri=i)), iris),
+            "endpoint_2hop_s": median_time(lambda i: ask(url, TWO_HOPS.format(iri=i)), iris),
         }
     finally:
         stop(process)
