@@ -74,17 +74,10 @@ class GraphStore:
             who = f"user {self.user!r}" if self.user else "anonymous access"
             raise StoreError(f"{self.url} refused {who}: {status} (check --user and --password)")
 
-    def put(self, graph: str, body: IO[bytes] | bytes) -> None:
-        """Replace one named graph with the N-Triples in `body`."""
-        self.send("PUT", graph, body)
-
-    def post(self, graph: str, body: IO[bytes] | bytes) -> None:
-        """Add the N-Triples in `body` to one named graph (a retry adds nothing twice: an
-        RDF graph is a set, and a chunk with blank nodes is never split, see `push`)."""
-        self.send("POST", graph, body)
-
     def send(self, method: str, graph: str, body: IO[bytes] | bytes) -> None:
-        """PUT or POST N-Triples to a named graph, retrying what may pass by itself."""
+        """PUT (replace) or POST (add to) a named graph the N-Triples in `body`, retrying
+        what may pass by itself: a POST retried adds nothing twice, an RDF graph being a
+        set (and a part with blank nodes never split, see `push`)."""
         headers = {"Content-Type": "application/n-triples"}
         from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
