@@ -40,6 +40,10 @@ PAGES = {
 }
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 BIG = 2_000  # entities; past this, slow metrics are sampled or not offered
+# entities; past this, nothing needs the whole projection in memory (minutes to read and
+# collapse at 400k): the Network page draws from the kept files, without filters
+WHOLE_UNTIL = 100_000
+KEPT_METRICS = ["pagerank", "degree"]  # kept beside each build (graph.scores.KEPT)
 # vis-network, served once from app/static/ (see app/.streamlit/config.toml) rather than
 # inlined in every drawing; relative, so it resolves under any server.baseUrlPath
 VIS_NETWORK = "app/static/vis-network.min.js"
@@ -97,10 +101,20 @@ def md(text: object) -> str:
 
 @shared(max_entries=4)
 def open_graph(version: str) -> CivicGraph:
-    """Open a build once for all sessions, its projection and views ready."""
-    graph = CivicGraph.open()
-    graph.views  # noqa: B018 - build the projection and its views once for every session
-    return graph
+    """Open a build once for all sessions (its projection and views are read when a page
+    first needs them: the Network page's usual views do not)."""
+    return CivicGraph.open()
+
+
+def is_context(graph: CivicGraph, entity_id: str) -> bool:
+    """Whether an entity only gives context (a place, work, dataset or concept)."""
+    found = graph.names.entities.get(entity_id)
+    return found is not None and graph.model.is_contextual(found.types)
+
+
+def is_large(graph: CivicGraph) -> bool:
+    """Whether the graph is too large to hold whole in memory for a page (WHOLE_UNTIL)."""
+    return len(graph.names.entities) > WHOLE_UNTIL
 
 
 def current() -> tuple[CivicGraph, str]:
@@ -147,7 +161,7 @@ def scores_for(version: str, keep: Keep, metric: str, context: bool = False) -> 
     """Score every entity of a filtered graph by a centrality metric (the actor layer's
     entities unless `context`)."""
     graph = open_graph(version)
-    count = graph.projection.number_of_nodes()
+    count = len(graph.names.entities)
     sample = 300 if metric == "betweenness" and count > BIG else None
     ranked = graph.centrality(
         metric, top=count, sample=sample, keep=keep.apply(graph), include_context=context
@@ -159,24 +173,11 @@ def scores_for(version: str, keep: Keep, metric: str, context: bool = False) -> 
 def network_choices(version: str) -> dict[str, Any]:
     """Return what the Network page's filters offer: types, relations, statuses, years,
     movements (id -> label, by label)."""
-    projection = open_graph(version).projection
-    types = sorted({t for _, data in projection.nodes(data=True) for t in data["types"]})
-    relations = sorted({data["predicate"] for _, _, data in projection.edges(data=True)})
-    statuses = sorted({data["status"] for _, _, data in projection.edges(data=True)})
-    years = sorted(
-        int(str(data[k])[:4])
-        for _, _, data in projection.edges(data=True)
-        for k in ("start", "end")
-        if data.get(k)
-    )
-    movements = {
-        n: data["label"] for n, data in projection.nodes(data=True) if "Movement" in data["types"]
-    }
+    choices = open_graph(version).parts.choices()
+    movements = choices["movements"]
     return {
-        "types": types,
-        "relations": relations,
-        "statuses": statuses,
-        "years": (years[0], years[-1]) if years else None,
+        **choices,
+        "years": tuple(choices["years"]) if choices["years"] else None,
         "movements": dict(sorted(movements.items(), key=lambda m: (m[1].casefold(), m[0]))),
     }
 
@@ -197,17 +198,19 @@ def network_drawing(
     """Return the page drawing the chosen part of the graph, what it shows, and of how many
     entities (the defaults are the Network page's first view). Actors and what they act on
     are drawn unless `context` (or a focus that is itself a place, work or concept)."""
-    context = context or (focus is not None and focus in open_graph(version).views.contextual)
-    views = view_for(version, keep).layered(context)
-    shown_graph = views.graph
-    if movements:
-        around = {n for m in movements for n in neighbourhood(shown_graph, m, 1)}
-        shown_graph = shown_graph.subgraph(around)
-    if keep.relations:  # only who takes part in the relations asked about (and the way there)
-        whole = view_for(version, keep._replace(relations=())).layered(context).graph
-        shown_graph = relation_view(whole, shown_graph, focus)
-        depth = max(depth, shown_graph.number_of_nodes())  # all of it around a focus
-    scores = scores_for(version, keep, metric, context)
+    graph = open_graph(version)
+    context = context or (focus is not None and is_context(graph, focus))
+    part = None
+    if keep == EVERYTHING and not movements:
+        part = graph.parts.network(
+            metric, top=top, focus=focus, depth=depth, expanded=expanded, include_context=context
+        )
+    if part is not None:  # from the kept files: the same drawing, without the whole graph
+        shown_graph, scores, total = part
+    else:
+        shown_graph, scores, total = _whole(version, keep, metric, movements, context, focus)
+        if keep.relations:
+            depth = max(depth, shown_graph.number_of_nodes())  # all of it around a focus
     if focus is not None and focus not in shown_graph:
         focus = None
     nodes = pick_nodes(
@@ -215,7 +218,7 @@ def network_drawing(
     )
     page = network_html(
         shown_graph,
-        open_graph(version).model,
+        graph.model,
         nodes=nodes,
         focus=focus,
         scores=scores,
@@ -224,27 +227,48 @@ def network_drawing(
         physics=physics,
         height="640px",
         library_url=VIS_NETWORK,
-        kept_in=open_graph(version).build_dir,
+        kept_in=graph.build_dir,
     )
-    return page, tuple(nodes), shown_graph.number_of_nodes()
+    return page, tuple(nodes), total
+
+
+def _whole(
+    version: str,
+    keep: Keep,
+    metric: str,
+    movements: tuple[str, ...],
+    context: bool,
+    focus: str | None,
+) -> tuple[Any, dict[str, float], int]:
+    """The layer a filter keeps, around movements or within the relations asked about,
+    with its scores: what `network_drawing` picks from when the kept files cannot say."""
+    views = view_for(version, keep).layered(context)
+    shown_graph = views.graph
+    if movements:
+        around = {n for m in movements for n in neighbourhood(shown_graph, m, 1)}
+        shown_graph = shown_graph.subgraph(around)
+    if keep.relations:  # only who takes part in the relations asked about (and the way there)
+        whole = view_for(version, keep._replace(relations=())).layered(context).graph
+        shown_graph = relation_view(whole, shown_graph, focus)
+    scores = scores_for(version, keep, metric, context)
+    return shown_graph, scores, shown_graph.number_of_nodes()
 
 
 def warm() -> None:
     """Open the current build and draw the Network page's first view (run by app/serve.py
     as the server starts, so a fresh server's first visitor finds them done)."""
     version = CivicGraph.current_version()
-    graph = open_graph(version)
-    graph.names  # noqa: B018 - the name index: labels and search
+    open_graph(version)
+    entity_labels(version)  # the name index, read for labels and search
     network_choices(version)
     network_drawing(version)
 
 
-@st.cache_data(max_entries=8)
+@shared(max_entries=8)  # one copy for every session: 400k labels take a while to copy
 def entity_labels(version: str) -> dict[str, str]:
-    """Return every entity's display label, ordered by label."""
-    entities = open_graph(version).names.entities
-    ordered = sorted(entities, key=lambda i: (entities[i].label.casefold(), i))
-    return {slug: entities[slug].label for slug in ordered}
+    """Return every entity's display label, ordered by label (shared: never modify it)."""
+    labels = open_graph(version).names.labels.items()  # the labels alone, read once
+    return dict(sorted(labels, key=lambda item: (item[1].casefold(), item[0])))
 
 
 @st.cache_data(max_entries=256)
@@ -255,7 +279,9 @@ def entity_profile(version: str, entity_id: str) -> dict[str, Any]:
 
 def metrics_for(graph: CivicGraph) -> list[str]:
     """Offer the metrics that stay quick on this graph's size."""
-    if graph.projection.number_of_nodes() > BIG:
+    if is_large(graph):
+        return KEPT_METRICS
+    if len(graph.names.entities) > BIG:
         return ["pagerank", "degree", "betweenness"]
     return ["pagerank", "degree", "betweenness", "eigenvector", "closeness"]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import altair as alt
 import streamlit as st
-from explorer import BIG, current, md, metrics_for, open_graph, show_error
+from explorer import BIG, current, is_large, md, metrics_for, open_graph, show_error
 
 from civicgraph.errors import CivicGraphError
 
@@ -18,7 +18,7 @@ def ranking(
     version: str, metric: str, type_: str | None, top: int, directed: bool, context: bool
 ) -> Any:
     opened = open_graph(version)
-    sample = 300 if metric == "betweenness" and opened.projection.number_of_nodes() > BIG else None
+    sample = 300 if metric == "betweenness" and len(opened.names.entities) > BIG else None
     return opened.centrality(
         metric, type_=type_, top=top, directed=directed, sample=sample, include_context=context
     )
@@ -48,7 +48,13 @@ def centrality_tab(types: list[str], context: bool) -> None:
     metric = left.selectbox("Metric", metrics_for(graph))
     type_ = middle.selectbox("Type", ["(all)", *types])
     top = right.slider("How many", 5, 100, 20)
-    directed = st.checkbox("Directed (follow the verbs' direction)")
+    directed = st.checkbox(
+        "Directed (follow the verbs' direction)",
+        disabled=is_large(graph),
+        help="Not offered on a graph this large: only the undirected scores are kept."
+        if is_large(graph)
+        else None,
+    )
     found = ranking(version, metric, None if type_ == "(all)" else type_, top, directed, context)
     rows = [
         {
@@ -80,7 +86,21 @@ def centrality_tab(types: list[str], context: bool) -> None:
         st.caption(f"Betweenness estimated from {found['sample']['k']} sampled sources.")
 
 
+def too_large(what: str, command: str) -> bool:
+    """Say plainly that a whole-graph analysis is not run here on a large graph."""
+    if not is_large(graph):
+        return False
+    st.info(
+        f"{what} are not computed in the explorer on a graph of "
+        f"{len(graph.names.entities):,} entities: it would read the whole graph into memory "
+        f"and take minutes of the server shared by every visitor. Run `{command}` instead."
+    )
+    return True
+
+
 def communities_tab(context: bool) -> None:
+    if too_large("Communities", "civicgraph communities"):
+        return
     resolution = st.slider(
         "Resolution", 0.2, 3.0, 1.0, step=0.1, help="Higher finds more, smaller communities."
     )
@@ -98,7 +118,9 @@ def brokers_tab(types: list[str], context: bool) -> None:
     left, right = st.columns(2)
     from_type = left.selectbox("Between", types, index=types.index("Movement"))
     to_type = right.selectbox("and", types, index=types.index("Reform"))  # as the CLI
-    large = graph.projection.number_of_nodes() > BIG
+    if too_large("Brokers", f"civicgraph brokers --from-type {from_type} --to-type {to_type}"):
+        return
+    large = len(graph.names.entities) > BIG
     if large and not st.toggle("Find brokers (slow on a graph this large)"):
         return
     found = brokers(version, from_type, to_type, context)
@@ -106,7 +128,8 @@ def brokers_tab(types: list[str], context: bool) -> None:
         f"Entities whose removal cuts {from_type} entities off from {to_type} entities "
         f"({found['articulation_points']} cut points in the graph)."
     )
-    labels = {n: d["label"] for n, d in open_graph(version).projection.nodes(data=True)}
+    entities = open_graph(version).names.entities
+    labels = {n: entities[n].label for n in entities}
     rows = [
         {
             "entity": r["label"],

@@ -12,6 +12,7 @@ from explorer import (
     Keep,
     current,
     entity_labels,
+    is_large,
     md,
     metrics_for,
     network_choices,
@@ -54,6 +55,9 @@ def sidebar(options: dict[str, Any]) -> dict[str, Any]:
         else:
             depth = 1
         metrics = metrics_for(graph)
+        asked = st.query_params.get("metric")
+        if asked and asked not in metrics:
+            st.warning(md(f"The metric '{asked}' is not offered here; ranked by {metrics[0]}."))
         metric = url_choice("metric", metrics, metrics[0])
         metric = st.selectbox("Size and rank by", metrics, index=metrics.index(metric))
         top = st.slider("Entities shown (at most)", 20, 400, url_int("top", TOP, 20, 400), step=10)
@@ -66,17 +70,34 @@ def sidebar(options: dict[str, Any]) -> dict[str, Any]:
             "statuses": url_list("statuses", options["statuses"]),
             "around": url_list("around", list(options["movements"])),
         }
-        with st.expander("Filters", expanded=any(filters.values()) or url_flag("context")):
-            types = st.multiselect("Types", options["types"], filters["types"])
-            relations = st.multiselect(
-                "Relationship types", options["relations"], filters["relations"]
+        large = is_large(graph)
+        if large and (any(filters.values()) or st.query_params.get("years")):
+            st.warning(
+                "This link asks for filters, which the explorer does not apply on a graph "
+                "this large; shown without them."
             )
-            statuses = st.multiselect("Claim status", options["statuses"], filters["statuses"])
+            filters = {name: [] for name in filters}
+        with st.expander("Filters", expanded=any(filters.values()) or url_flag("context")):
+            if large:
+                st.caption(
+                    f"Filters by type, relation, status, movement or year are not offered on "
+                    f"a graph of {len(graph.names.entities):,} entities: each would read and "
+                    "score the whole graph in memory. The command line applies them (`civicgraph "
+                    "centrality --type …`, `path … --status …`, `reach …`)."
+                )
+            types = st.multiselect("Types", options["types"], filters["types"], disabled=large)
+            relations = st.multiselect(
+                "Relationship types", options["relations"], filters["relations"], disabled=large
+            )
+            statuses = st.multiselect(
+                "Claim status", options["statuses"], filters["statuses"], disabled=large
+            )
             movements = st.multiselect(
                 "Around movements",
                 list(options["movements"]),
                 filters["around"],
                 format_func=options["movements"].__getitem__,
+                disabled=large,
             )
             context = st.checkbox(
                 "Include places, works and concepts",
@@ -86,7 +107,7 @@ def sidebar(options: dict[str, Any]) -> dict[str, Any]:
                 "when ticked, or when one of them is the focus.",
             )
             between = None
-            if options["years"] and options["years"][0] < options["years"][1]:
+            if options["years"] and options["years"][0] < options["years"][1] and not large:
                 first, last = options["years"]
                 chosen = st.slider("Years", first, last, url_span("years", first, last))
                 between = None if chosen == (first, last) else chosen

@@ -65,10 +65,7 @@ def reachable(version: str, source: str, type_: str, options: dict[str, Any]) ->
 def drawing(version: str, found: dict[str, Any]) -> str:
     opened = open_graph(version)
     ids = {end["id"] for p in found["paths"] for h in p["hops"] for end in (h["from"], h["to"])}
-    used = {h["relationship"] for p in found["paths"] for h in p["hops"]}
-    sub = opened.projection.edge_subgraph(
-        (a, b, k) for a, b, k in opened.projection.edges(ids, keys=True) if k in used
-    )
+    sub = opened.parts.path(found)  # the relationships the paths use, from the kept graph
     return network_html(
         sub,
         opened.model,

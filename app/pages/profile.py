@@ -16,6 +16,7 @@ from explorer import (
     current,
     entity_labels,
     entity_profile,
+    is_context,
     md,
     open_graph,
     pick_entity,
@@ -26,7 +27,6 @@ from explorer import (
 )
 
 from civicgraph.explorer.drawing import network_html
-from civicgraph.graph.layout import pick_nodes
 from civicgraph.model.text import disagreement, readable, when
 
 graph, version = current()
@@ -38,11 +38,10 @@ def ego_network(version: str, entity_id: str) -> str:
     """Draw an entity and its direct neighbours (the best connected, if there are many):
     actors and what they act on, with places, works and concepts only around one of them."""
     opened = open_graph(version)
-    views = opened.views.layered(entity_id in opened.views.contextual)
-    degrees = {n: float(d) for n, d in views.graph.degree()}
-    nodes = pick_nodes(views.graph, degrees, top=60, focus=entity_id)
+    # the neighbours and every relationship of each, not the whole layer (graph.drawn)
+    near, nodes = opened.parts.ego(entity_id, top=60, include_context=is_context(opened, entity_id))
     return network_html(
-        views.graph,
+        near,
         opened.model,
         nodes=nodes,
         focus=entity_id,
@@ -204,10 +203,10 @@ def show_observations(profile: dict[str, Any]) -> None:
 
 def central_actors(count: int = 10) -> None:
     """List the best connected actors (places, works and concepts left out) as links."""
-    contextual = graph.views.contextual
-    scores = scores_for(version, EVERYTHING, "pagerank")
+    part = graph.parts.network("pagerank", top=count)  # the actor layer's best, ties and all
+    scores = part.scores if part is not None else scores_for(version, EVERYTHING, "pagerank")
     labels = entity_labels(version)
-    ranked = sorted((n for n in scores if n not in contextual), key=lambda n: (-scores[n], n))
+    ranked = sorted(scores, key=lambda n: (-scores[n], n))
     st.markdown("Or open one of the most central actors:")
     for entity_id in ranked[:count]:
         profile_link(entity_id, labels[entity_id], icon=":material/badge:")

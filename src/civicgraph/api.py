@@ -22,12 +22,13 @@ from civicgraph.graph.loaded import LoadedGraph
 from civicgraph.graph.project import Filter, Views, checked_filter, filtered
 from civicgraph.model.ontology import Model
 from civicgraph.store.builds import Build, current_build, manifest
-from civicgraph.store.sparql import query, refuse_remote, select, value
+from civicgraph.store.sparql import query, refuse_remote
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from civicgraph.build.audit import AuditReport
+    from civicgraph.graph.drawn import Parts
 
 
 class CivicGraph:
@@ -282,27 +283,17 @@ class CivicGraph:
 
     def stats(self) -> dict[str, Any]:
         """Count entities by type, relationships by type, observations, citations, triples."""
+        from civicgraph.graph.tables import stats
 
-        def by_key(sparql: str) -> dict[str, int]:
-            return {value(r["k"]): value(r["n"]) for r in select(self.store, sparql)}
+        return stats(self.store)
 
-        def instances(cls: str) -> int:
-            rows = select(self.store, f"SELECT (COUNT(?x) AS ?n) WHERE {{ ?x a {cls} }}")
-            return int(value(next(rows)["n"]))
+    @property
+    def parts(self) -> Parts:
+        """The parts of the graph the explorer draws, read from the kept files (network
+        views, ego networks, path answers, filter choices): see graph.drawn."""
+        from civicgraph.graph.drawn import Parts
 
-        return {
-            "entities": by_key(
-                "SELECT ?k (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a/civ:recordType ?k } "
-                "GROUP BY ?k ORDER BY ?k"
-            ),
-            "relationships": by_key(
-                "SELECT ?k (COUNT(?r) AS ?n) WHERE { ?r a civ:Relationship ; "
-                "civ:relation/civ:recordKey ?k } GROUP BY ?k ORDER BY ?k"
-            ),
-            "observations": instances("qb:Observation"),
-            "citations": instances("civ:Citation"),
-            "triples": len(self.store),
-        }
+        return Parts(self.loaded)
 
     def sparql(self, text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a user's SPARQL query over the union of all graphs; SERVICE is refused."""

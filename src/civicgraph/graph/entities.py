@@ -59,9 +59,11 @@ class NameIndex:
         redirects: dict[str, str] | None = None,
         *,
         by_name: Mapping[str, set[str]] | None = None,
+        labels: Mapping[str, str] | None = None,
     ) -> None:
         self.entities = entities
         self.model = model
+        self._labels = labels
         self.redirects = redirects or {}  # a merged id -> the id it was merged into
         if by_name is not None:  # folded already (the index kept beside a build)
             self.by_name = by_name
@@ -74,6 +76,13 @@ class NameIndex:
                 names.append(summary.label_es)
             for name in names:
                 folded.setdefault(normalise_name(name), set()).add(slug)
+
+    @cached_property
+    def labels(self) -> Mapping[str, str]:
+        """Every entity's label by id (from the kept index, without the rest of each)."""
+        if self._labels is not None:
+            return self._labels
+        return {slug: summary.label for slug, summary in self.entities.items()}
 
     @cached_property
     def merged_into(self) -> dict[str, list[str]]:

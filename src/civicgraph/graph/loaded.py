@@ -36,7 +36,13 @@ class LoadedGraph:
         path = names_db(build.directory, build.ontology_dir)
         kept = read_names_db(path, _summary)
         if kept is not None:
-            return NameIndex(kept.entities, build.model, kept.redirects, by_name=kept.by_name)
+            return NameIndex(
+                kept.entities,
+                build.model,
+                kept.redirects,
+                by_name=kept.by_name,
+                labels=kept.labels,
+            )
         index = NameIndex.from_store(build.store, build.model)
         rows = [(s.id, s.label, s.label_es, s.types, s.aliases) for s in index.entities.values()]
         write_names_db(path, rows, index.redirects)

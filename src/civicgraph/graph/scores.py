@@ -13,6 +13,7 @@ by an older version, or read-only) computes them on the first call, as before.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,8 +33,13 @@ LAYERS = ("actors", "all")
 
 
 def _file(loaded: LoadedGraph) -> Path:
+    return _named(loaded.build.directory, loaded.build.ontology_dir)
+
+
+@cache  # the code and a build's ontology do not change while a process runs
+def _named(build_dir: Path, ontology_dir: Path) -> Path:
     code = [str(m.__file__) for m in (centrality, project, kept_scores)]  # what makes them
-    return scores_db(loaded.build.directory, code_digest(loaded.build.ontology_dir, *code))
+    return scores_db(build_dir, code_digest(ontology_dir, *code))
 
 
 def _layer(views: Views, layer: str) -> Views:
@@ -121,14 +127,12 @@ def kept_ranking(
 ) -> dict[str, Any] | None:
     """Answer `centrality` with its defaults from the kept scores (kept now if missing);
     None when this metric is not kept, or nothing could be kept (compute it then)."""
-    if metric not in KEPT or top < 0:
+    if top < 0:
         return None
-    path = _file(loaded)
     layer = "all" if include_context else "actors"
-    if (metric, layer) not in (kept_metrics(path) or set()):
-        keep_scores(loaded)
-        if (metric, layer) not in (kept_metrics(path) or set()):
-            return None  # a read-only build: nothing kept
+    path = _kept(loaded, metric, layer)
+    if path is None:
+        return None
     rows = ranked(path, metric, layer)
     if types is not None:
         rows = (row for row in rows if types & set(row["types"]))
@@ -139,6 +143,42 @@ def kept_ranking(
         "layer": layer,
         "results": list(islice(rows, top)),
     }
+
+
+def _kept(loaded: LoadedGraph, metric: str, layer: str) -> Path | None:
+    """Return the file keeping a metric on a layer, kept now if missing; None when the
+    metric is not kept, or nothing could be kept (a read-only build)."""
+    if metric not in KEPT:
+        return None
+    path = _file(loaded)
+    if (metric, layer) not in (kept_metrics(path) or set()):
+        keep_scores(loaded)
+        if (metric, layer) not in (kept_metrics(path) or set()):
+            return None
+    return path
+
+
+def kept_top(loaded: LoadedGraph, metric: str, layer: str, top: int) -> dict[str, float] | None:
+    """Return the `top` best kept scores of a layer, and every entity tied with the last
+    (so that any order among equals picks from them); None when they are not kept."""
+    path = _kept(loaded, metric, layer)
+    if path is None:
+        return None
+    found: dict[str, float] = {}
+    last = float("inf")
+    for row in ranked(path, metric, layer):  # best first
+        if len(found) >= top and row["score"] < last:
+            break
+        found[row["id"]] = last = row["score"]
+    return found
+
+
+def kept_scores_of(
+    loaded: LoadedGraph, metric: str, layer: str, slugs: list[str]
+) -> dict[str, float]:
+    """Return the kept scores of these entities on a layer (kept first if missing)."""
+    path = _kept(loaded, metric, layer)
+    return {} if path is None else kept_scores.scores_of(path, metric, layer, slugs)
 
 
 def centrality_of(

@@ -151,3 +151,28 @@ def in_source_order(obs: dict[str, Any]) -> tuple[Any, ...]:
     ]
     where = min(printed) if printed else ("\uffff", 0)
     return (obs["measure"], str(obs["period"]), obs["rank"] or 0, where, obs["id"])
+
+
+def stats(store: ox.Store) -> dict[str, Any]:
+    """Count entities by type, relationships by type, observations, citations, triples."""
+
+    def by_key(sparql: str) -> dict[str, int]:
+        return {value(r["k"]): value(r["n"]) for r in select(store, sparql)}
+
+    def instances(cls: str) -> int:
+        rows = select(store, f"SELECT (COUNT(?x) AS ?n) WHERE {{ ?x a {cls} }}")
+        return int(value(next(rows)["n"]))
+
+    return {
+        "entities": by_key(
+            "SELECT ?k (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a/civ:recordType ?k } "
+            "GROUP BY ?k ORDER BY ?k"
+        ),
+        "relationships": by_key(
+            "SELECT ?k (COUNT(?r) AS ?n) WHERE { ?r a civ:Relationship ; "
+            "civ:relation/civ:recordKey ?k } GROUP BY ?k ORDER BY ?k"
+        ),
+        "observations": instances("qb:Observation"),
+        "citations": instances("civ:Citation"),
+        "triples": len(store),
+    }

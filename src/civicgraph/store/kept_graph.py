@@ -14,7 +14,10 @@ minute and 3.5 GB before the first step. Kept here instead, in a directory `grap
   arrays' numbering) and `edge(source, target, id, status, attributes)`, one row per
   relationship with the projection's edge fields (`kept.EDGE_FIELDS`) as a JSON list,
   indexed by source and by target: the relationships among the entities a search kept,
-  or touching some of them, are a few B-tree lookups.
+  or touching some of them, are a few B-tree lookups;
+- `choices.json`: what filters can offer (every type, relation and claim status, the span
+  of years, the movements), gathered as the edges are written: at 400k entities a query
+  for them reads every edge's fields, about 10 s.
 
 The build writes it from the records it holds (`kept.write_from_records`); a build made by
 an older version, or a file lost, gets it from the projection once. Node order and edge
@@ -40,6 +43,8 @@ import numpy as np
 from civicgraph.store.kept_names import MMAP_BYTES, code_digest, open_read_only
 
 ARRAYS = ("indptr", "neighbours", "weights", "contextual")
+CHOICES = "choices.json"
+MOVEMENT = "Movement"  # the record type whose members the Network page can centre on
 SCHEMA = """
 CREATE TABLE node (idx INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, label TEXT NOT NULL,
                    types TEXT NOT NULL);
@@ -107,16 +112,30 @@ def _fill(
             ((i, slug, label, json.dumps(types)) for i, (slug, label, types) in enumerate(nodes)),
         )
         rows = []
+        relations: set[str] = set()
+        statuses: set[str] = set()
+        years: set[int] = set()
         for source, target, *fields in edges:
             sources.append(index[source])
             targets.append(index[target])
             rows.append((sources[-1], targets[-1], fields[0], fields[3], json.dumps(fields)))
+            relations.add(fields[1])
+            statuses.add(fields[3])
+            years.update(int(str(when)[:4]) for when in fields[6:8] if when)
         db.executemany("INSERT INTO edge VALUES (?, ?, ?, ?, ?)", rows)
         db.execute("CREATE INDEX edge_source ON edge (source)")
         db.execute("CREATE INDEX edge_target ON edge (target)")
         db.commit()
     finally:
         db.close()
+    choices = {
+        "types": sorted({t for _, _, types in nodes for t in types}),
+        "relations": sorted(relations),
+        "statuses": sorted(statuses),
+        "years": [min(years), max(years)] if years else None,
+        "movements": {slug: label for slug, label, types in nodes if MOVEMENT in types},
+    }
+    (directory / CHOICES).write_text(json.dumps(choices), encoding="utf-8")
     n = len(nodes)
     indptr, neighbours, weights = csr(n, np.array(sources, np.int64), np.array(targets, np.int64))
     mask = np.fromiter((contextual(types) for _, _, types in nodes), dtype=bool, count=n)
@@ -201,6 +220,13 @@ class KeptGraph:
                 )
         return [rows[rel] for rel in sorted(rows)]
 
+    @cached_property
+    def choices(self) -> dict[str, Any]:
+        """What filters can offer: `types`, `relations`, `statuses` (sorted), `years`
+        ([first, last], or None) and `movements` (slug -> label)."""
+        found: dict[str, Any] = json.loads((self.directory / CHOICES).read_text("utf-8"))
+        return found
+
     def count_with_status(self, statuses: Iterable[str]) -> int:
         """Count the relationships with one of these claim statuses."""
         wanted = sorted(statuses)
@@ -217,6 +243,8 @@ def _chunks(items: list[int]) -> Iterable[list[int]]:
 def open_graph(path: Path) -> KeptGraph | None:
     """Open a kept graph; None when there is none or it cannot be read (write it then)."""
     if not all((path / f"{name}.npy").is_file() for name in ARRAYS):
+        return None
+    if not (path / CHOICES).is_file():
         return None
     try:
         return KeptGraph(path)

@@ -16,7 +16,8 @@ the names it asks for and nothing else, at any size. The file has three tables:
 a point lookup with one query, and load the whole table once a caller walks all of it (a
 projection, an export) or has made `POINT_LOOKUPS` lookups, so that costs what a dict
 costs; the names alone (`iter(by_name)`, what a search scores) are read from the index on
-`key` without loading what they name. SQLite is in the
+`key` without loading what they name, and so are the ids (`iter(entities)`), their count
+and their labels alone (`labels`, what the explorer lists). SQLite is in the
 standard library, is read by any tool, and is opened `mode=ro` (`immutable` too: a build
 directory never changes once written).
 """
@@ -141,8 +142,10 @@ class _Table(Mapping[str, T], Generic[T]):
         make: Callable[[list[Any]], T],
         column: str,
         keys: str | None = None,
+        count: str | None = None,
     ) -> None:
         self.db, self.one, self.every, self.make, self.keys_sql = db, one, every, make, keys
+        self.count_sql = count
         self.column = column  # the key's column, for `many`
         self.loaded: dict[str, T] | None = None
         self.asked = 0  # point lookups so far: past POINT_LOOKUPS, one walk is cheaper
@@ -191,12 +194,14 @@ class _Table(Mapping[str, T], Generic[T]):
         return self._all().items()  # a walk of every value loads them once
 
     def __len__(self) -> int:
+        if self.loaded is None and self.count_sql is not None:
+            return int(self.db.rows(self.count_sql)[0][0])
         return len(self._all())
 
 
 class KeptNames:
-    """The kept index: `entities` (slug -> what `make` makes of a `Row`), `by_name` (folded
-    name -> slugs) and `redirects` (merged id -> kept id)."""
+    """The kept index: `entities` (slug -> what `make` makes of a `Row`), `labels` (slug ->
+    label), `by_name` (folded name -> slugs) and `redirects` (merged id -> kept id)."""
 
     def __init__(self, path: Path, make: Callable[[Row], Any]) -> None:
         db = _Connection(path)
@@ -211,6 +216,15 @@ class KeptNames:
             "SELECT slug, label, label_es, types, aliases FROM entity WHERE slug = ?",
             "SELECT slug, slug, label, label_es, types, aliases FROM entity",
             entity,
+            "slug",
+            keys="SELECT slug FROM entity",
+            count="SELECT count(*) FROM entity",
+        )
+        self.labels: Mapping[str, str] = _Table(  # the labels alone: a walk reads no more
+            db,
+            "SELECT label FROM entity WHERE slug = ?",
+            "SELECT slug, label FROM entity",
+            lambda rows: str(rows[0][-1]),
             "slug",
         )
         self.by_name: Mapping[str, set[str]] = _Table(

@@ -78,6 +78,23 @@ def ranked(path: Path, metric: str, layer: str) -> Iterator[dict[str, Any]]:
             yield {"id": slug, "label": label, "types": json.loads(types), "score": score}
 
 
+def scores_of(path: Path, metric: str, layer: str, slugs: list[str]) -> dict[str, float]:
+    """Return the kept scores of these entities (those the layer holds)."""
+    found: dict[str, float] = {}
+    with _opened(path) as db:
+        for start in range(0, len(slugs), 500):  # SQLite binds at least 999 parameters
+            chunk = slugs[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                db.execute(
+                    "SELECT slug, score FROM score WHERE metric = ? AND layer = ? "
+                    f"AND slug IN ({marks})",
+                    (metric, layer, *chunk),
+                )
+            )
+    return found
+
+
 class _opened:
     def __init__(self, path: Path) -> None:
         self.db = open_read_only(path)
