@@ -386,6 +386,7 @@ def pick_entity(
         on_change=_searched,
         args=(graph, key, param, type_),
     )
+    browse = browse and not is_large(graph)  # a list of every entity is too large to send
     options = list(labels) if browse else []
     if text.strip():
         options = [row["id"] for row in graph.search(text, type_=type_, limit=25)]

@@ -16,8 +16,10 @@ import streamlit as st
 from explorer import (
     current,
     entity_labels,
+    is_large,
     md,
     network_choices,
+    pick_entity,
     profile_link,
     show_error,
 )
@@ -155,10 +157,16 @@ def pick(options: dict[str, str], label: str, param: str) -> str | None:
 def main() -> None:
     labels = entity_labels(version)
     choices = network_choices(version)
+    large = is_large(graph)
     with st.sidebar:
-        entity = pick({ALL: "The whole graph", **labels}, "Entity", "entity")
+        if large:  # searched, not listed: a list of every entity is too large to send
+            entity = pick_entity(
+                graph, version, "Entity", key="timeline", param="entity", browse=False
+            )
+        else:
+            entity = pick({ALL: "The whole graph", **labels}, "Entity", "entity")
         type_ = relation = None
-        if entity is None:
+        if entity is None and not large:
             type_ = pick(
                 {ALL: "Any type", **{t: t for t in choices["types"]}}, "Touching a", "type"
             )
@@ -167,6 +175,14 @@ def main() -> None:
                 "Relation",
                 "relation",
             )
+    if entity is None and large:
+        st.title("Timeline")
+        st.info(
+            "Search an entity to see its timeline. The whole graph's timeline is not drawn "
+            f"on a graph of {len(labels):,} entities: it would read every relationship into "
+            "memory and send thousands of rows to the page."
+        )
+        st.stop()
     try:
         rows = timeline_rows(version, entity, type_, relation)
     except CivicGraphError as exc:

@@ -402,7 +402,8 @@ class CivicGraph:
 
         keep = self.keep(types=types, relations=relations)
         found = self.resolve(entity).id if entity is not None else None
-        return timeline(self.projection, self.model, self.store, found, keep.types, keep.relations)
+        graph = self.parts.around(found) if found is not None else self.projection
+        return timeline(graph, self.model, self.store, found, keep.types, keep.relations)
 
     def datasets(self) -> list[dict[str, Any]]:
         """List the datasets holding observations, each with its measures and source line."""

@@ -138,3 +138,19 @@ def test_the_path_part_is_the_relationships_the_paths_use(chapter: CivicGraph) -
     part = chapter.parts.path(found)
     assert len(used) >= 3
     assert drawn(part, sorted(part)) == drawn(whole, sorted(whole))
+
+
+def test_an_entity_timeline_from_its_part_is_the_one_from_the_whole_graph(
+    chapter: CivicGraph,
+) -> None:
+    from civicgraph.graph.timeline import timeline
+
+    dated = 0
+    for entity in sorted(chapter.names.entities):
+        whole = timeline(chapter.projection, chapter.model, chapter.store, entity)
+        assert chapter.timeline(entity) == whole, entity
+        if whole:
+            by_type = timeline(chapter.projection, chapter.model, chapter.store, entity, {"Person"})
+            assert chapter.timeline(entity, types=["Person"]) == by_type, entity
+        dated += bool(whole)
+    assert dated >= 20  # entities with dated relationships were compared

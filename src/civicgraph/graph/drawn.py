@@ -14,6 +14,7 @@ the two equal):
   and finds every hop of a neighbourhood among them.
 - `ego`: the profile's drawing, an entity and its best connected neighbours, with every
   relationship of each one drawn, so that its count of relationships is the whole layer's.
+- `around`: an entity's own relationships and their other ends (its timeline).
 - `path`: the relationships a `path` answer steps on.
 - `choices`: what the filters offer (kept at build, `KeptGraph.choices`).
 """
@@ -107,6 +108,13 @@ class Parts:
             linked[kept.neighbours[kept.indptr[index] : kept.indptr[index + 1]]] = True
         linked[chosen] = True
         return self._layer(linked, chosen, blocked), [slugs[i][0] for i in chosen]
+
+    def around(self, entity: str) -> nx.MultiDiGraph[str]:
+        """Return an entity, its neighbours and its own relationships (a timeline's)."""
+        kept = self.kept
+        start = _index(kept, entity)
+        near = kept.neighbours[kept.indptr[start] : kept.indptr[start + 1]]
+        return local_graph(kept, [start, *near.tolist()], [start])
 
     def path(self, found: dict[str, Any]) -> nx.MultiDiGraph[str]:
         """Return the entities a `path` answer steps on and the relationships it uses."""

@@ -24,7 +24,7 @@ from civicgraph.graph.entities import DCT_SOURCE, QB_DATASET, QB_MEASURE_TYPE, N
 from civicgraph.graph.entities import properties as properties_of
 from civicgraph.model.ontology import Model
 from civicgraph.model.vocab import CIV, local_name, slug_of
-from civicgraph.store.kept import date_basis, read_citations
+from civicgraph.store.kept import date_basis, edge_attributes, read_citations
 from civicgraph.store.sparql import select, value
 
 if TYPE_CHECKING:
@@ -206,7 +206,13 @@ def kept_spans(loaded: LoadedGraph, document: str, node: ox.NamedNode) -> list[S
     if kept is None:
         return None
     facts = _Facts(build.store, loaded.names, build.model)
-    edges = {key: (u, v, data) for u, v, key, data in loaded.projection.edges(keys=True, data=True)}
+    cited = [
+        slug_of(iri) for iri, cs in kept[0].items() if any(c["document"] == document for c in cs)
+    ]
+    edges = {  # the relationships cited here, read by id from the kept graph
+        key: (u, v, edge_attributes(fields))
+        for key, (u, v, fields) in loaded.adjacency.edges_by_id(cited).items()
+    }
     spans: dict[tuple[int, int], Span] = {}
 
     def add(start: int, end: int, quote: str, fact: dict[str, Any] | None) -> None:

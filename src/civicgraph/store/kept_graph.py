@@ -13,8 +13,8 @@ minute and 3.5 GB before the first step. Kept here instead, in a directory `grap
 - `graph.sqlite`: `node(idx, slug, label, types)` (idx is the position in slug order, the
   arrays' numbering) and `edge(source, target, id, status, attributes)`, one row per
   relationship with the projection's edge fields (`kept.EDGE_FIELDS`) as a JSON list,
-  indexed by source and by target: the relationships among the entities a search kept,
-  or touching some of them, are a few B-tree lookups;
+  indexed by source, by target and by id: the relationships among the entities a search
+  kept, touching some of them, or cited in one document, are a few B-tree lookups;
 - `choices.json`: what filters can offer (every type, relation and claim status, the span
   of years, the movements), gathered as the edges are written: at 400k entities a query
   for them reads every edge's fields, about 10 s.
@@ -125,6 +125,7 @@ def _fill(
         db.executemany("INSERT INTO edge VALUES (?, ?, ?, ?, ?)", rows)
         db.execute("CREATE INDEX edge_source ON edge (source)")
         db.execute("CREATE INDEX edge_target ON edge (target)")
+        db.execute("CREATE INDEX edge_id ON edge (id)")
         db.commit()
     finally:
         db.close()
@@ -219,6 +220,23 @@ class KeptGraph:
                     if s in keep and t in keep
                 )
         return [rows[rel] for rel in sorted(rows)]
+
+    def edges_by_id(self, ids: Iterable[str]) -> dict[str, tuple[str, str, list[Any]]]:
+        """Return these relationships (those in the graph) by id: their ends' slugs and
+        EDGE_FIELDS values."""
+        found: dict[str, tuple[str, str, list[Any]]] = {}
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                "SELECT edge.id, s.slug, t.slug, edge.attributes FROM edge "
+                "JOIN node AS s ON s.idx = edge.source JOIN node AS t ON t.idx = edge.target "
+                f"WHERE edge.id IN ({marks})",
+                chunk,
+            )
+            found.update((rel, (u, v, json.loads(a))) for rel, u, v, a in rows)
+        return found
 
     @cached_property
     def choices(self) -> dict[str, Any]:
