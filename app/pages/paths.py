@@ -12,6 +12,7 @@ from explorer import (
     cite,
     current,
     entity_labels,
+    is_large,
     md,
     open_graph,
     pick_entity,
@@ -46,6 +47,16 @@ def trace(version: str, source: str, target: str, options: dict[str, Any]) -> di
     )
 
 
+REACH_HOPS_LARGE = 3  # on a large graph, four hops out of a hub is half of it (minutes)
+
+
+def reach_hops(options: dict[str, Any]) -> int:
+    """How far "what it reaches" looks: the hops asked, at most REACH_HOPS_LARGE on a large
+    graph."""
+    hops: int = options["max_hops"]
+    return min(hops, REACH_HOPS_LARGE) if is_large(graph) else hops
+
+
 @st.cache_data(show_spinner="Finding what it reaches…", max_entries=64)
 def reachable(version: str, source: str, type_: str, options: dict[str, Any]) -> list[Any]:
     """Return the entities of a type the source connects to, best attested first."""
@@ -54,7 +65,7 @@ def reachable(version: str, source: str, type_: str, options: dict[str, Any]) ->
     found = opened.reach(
         source,
         to_types=[type_],
-        max_hops=options["max_hops"],
+        max_hops=reach_hops(options),
         through_context=options["through_context"],
         keep=keep.apply(opened),
     )
@@ -183,9 +194,15 @@ def pick_reached(source: str, type_: str, options: dict[str, Any]) -> str | None
     labels = entity_labels(version)
     results = reachable(version, source, type_, options)
     if not results:
-        st.warning(f"{md(labels[source])} reaches no {type_} within {options['max_hops']} hops.")
+        st.warning(f"{md(labels[source])} reaches no {type_} within {reach_hops(options)} hops.")
         return None
     st.markdown(f"**{md(labels[source])}** reaches {len(results)} {type_} entities:")
+    if reach_hops(options) < options["max_hops"]:
+        st.caption(
+            f"Within {reach_hops(options)} hops: on a graph this large, four hops out of a "
+            "well-connected entity are half the graph, minutes to search. Paths to one chosen "
+            "entity go up to the hops set."
+        )
     st.dataframe(
         [
             {

@@ -17,6 +17,7 @@ from explorer import (
     entity_labels,
     entity_profile,
     is_context,
+    is_large,
     md,
     open_graph,
     pick_entity,
@@ -229,7 +230,8 @@ def main() -> None:
         if unknown:
             say_unknown(graph, version, unknown, links=True)
         else:
-            st.info("Search an entity in the sidebar, or choose it in the list there.")
+            listed = "" if is_large(graph) else ", or choose it in the list there"
+            st.info(f"Search an entity in the sidebar{listed}.")
         central_actors()
         st.stop()
     profile = entity_profile(version, chosen)

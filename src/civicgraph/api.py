@@ -10,6 +10,7 @@ The store is opened read-only, so several processes can read it at once.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -285,7 +286,8 @@ class CivicGraph:
         """Count entities by type, relationships by type, observations, citations, triples."""
         from civicgraph.graph.tables import stats
 
-        return stats(self.store)
+        built = json.loads((self.build_dir / "build.json").read_text(encoding="utf-8"))
+        return stats(self.store, self.loaded.adjacency, built.get("triples"))
 
     @property
     def parts(self) -> Parts:

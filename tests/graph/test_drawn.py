@@ -154,3 +154,12 @@ def test_an_entity_timeline_from_its_part_is_the_one_from_the_whole_graph(
             assert chapter.timeline(entity, types=["Person"]) == by_type, entity
         dated += bool(whole)
     assert dated >= 20  # entities with dated relationships were compared
+
+
+def test_the_counts_kept_are_the_counts_in_the_store(chapter: CivicGraph, mini: CivicGraph) -> None:
+    from civicgraph.graph.tables import stats
+
+    for graph in (chapter, mini):
+        kept = graph.stats()
+        assert kept == stats(graph.store)  # counted in the store by SPARQL
+        assert sum(kept["relationships"].values()) == graph.projection.number_of_edges()

@@ -16,8 +16,9 @@ minute and 3.5 GB before the first step. Kept here instead, in a directory `grap
   indexed by source, by target and by id: the relationships among the entities a search
   kept, touching some of them, or cited in one document, are a few B-tree lookups;
 - `choices.json`: what filters can offer (every type, relation and claim status, the span
-  of years, the movements), gathered as the edges are written: at 400k entities a query
-  for them reads every edge's fields, about 10 s.
+  of years, the movements) and the relationships of each relation (`stats`), gathered as
+  the edges are written: at 400k entities a query for them reads every edge's fields
+  (about 10 s), and counting them in the store takes minutes.
 
 The build writes it from the records it holds (`kept.write_from_records`); a build made by
 an older version, or a file lost, gets it from the projection once. Node order and edge
@@ -112,14 +113,14 @@ def _fill(
             ((i, slug, label, json.dumps(types)) for i, (slug, label, types) in enumerate(nodes)),
         )
         rows = []
-        relations: set[str] = set()
+        relations: dict[str, int] = {}
         statuses: set[str] = set()
         years: set[int] = set()
         for source, target, *fields in edges:
             sources.append(index[source])
             targets.append(index[target])
             rows.append((sources[-1], targets[-1], fields[0], fields[3], json.dumps(fields)))
-            relations.add(fields[1])
+            relations[fields[1]] = relations.get(fields[1], 0) + 1
             statuses.add(fields[3])
             years.update(int(str(when)[:4]) for when in fields[6:8] if when)
         db.executemany("INSERT INTO edge VALUES (?, ?, ?, ?, ?)", rows)
@@ -132,6 +133,7 @@ def _fill(
     choices = {
         "types": sorted({t for _, _, types in nodes for t in types}),
         "relations": sorted(relations),
+        "relationships": dict(sorted(relations.items())),
         "statuses": sorted(statuses),
         "years": [min(years), max(years)] if years else None,
         "movements": {slug: label for slug, label, types in nodes if MOVEMENT in types},
@@ -241,9 +243,18 @@ class KeptGraph:
     @cached_property
     def choices(self) -> dict[str, Any]:
         """What filters can offer: `types`, `relations`, `statuses` (sorted), `years`
-        ([first, last], or None) and `movements` (slug -> label)."""
+        ([first, last], or None) and `movements` (slug -> label); and `relationships`, the
+        count of each relation's."""
         found: dict[str, Any] = json.loads((self.directory / CHOICES).read_text("utf-8"))
         return found
+
+    def entities_by_type(self) -> dict[str, int]:
+        """Count the entities of each record type (one with two types counts in both)."""
+        counts: dict[str, int] = {}
+        for types, count in self.db.execute("SELECT types, count(*) FROM node GROUP BY types"):
+            for record_type in json.loads(types):
+                counts[record_type] = counts.get(record_type, 0) + count
+        return dict(sorted(counts.items()))
 
     def count_with_status(self, statuses: Iterable[str]) -> int:
         """Count the relationships with one of these claim statuses."""
