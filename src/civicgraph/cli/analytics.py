@@ -6,26 +6,16 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 
-from civicgraph.cli.kit import (
-    JsonOpt,
-    StoreOpt,
-    open_graph,
-    print_json,
-    quote_lines,
-    reported_errors,
-    when_text,
-)
-
-if TYPE_CHECKING:
-    from civicgraph.api import CivicGraph
-    from civicgraph.graph.project import Filter
+from civicgraph.cli import answers
+from civicgraph.cli.answers import Filters
+from civicgraph.cli.kit import open_graph, print_json, reported_errors
+from civicgraph.cli.options import JsonOpt, StoreOpt
 
 NodeTypesOpt = Annotated[
     list[str] | None,
@@ -80,27 +70,7 @@ class PathFormat(StrEnum):
     md = "md"
 
 
-@dataclass(frozen=True)
-class Filters:
-    """The filter options as given on the command line."""
-
-    node_type: list[str] | None = None
-    relation: list[str] | None = None
-    status: list[str] | None = None
-    at: int | None = None
-    between: tuple[int, int] | None = None
-
-    def keep(self, graph: CivicGraph, *, statuses: list[str] | None = None) -> Filter:
-        """Check the options against the graph's model; `statuses` overrides `--status`."""
-        return graph.keep(
-            types=self.node_type,
-            relations=self.relation,
-            statuses=statuses or self.status,
-            at=self.at,
-            between=self.between,
-        )
-
-
+NO_FILTERS = Filters()  # the default of `filters`, which `with_filters` fills from the options
 FILTER_OPTIONS = {
     "node_type": NodeTypesOpt,
     "relation": RelationsOpt,
@@ -137,16 +107,6 @@ def with_filters(command: Command) -> Command:
     return cast(Command, run)
 
 
-def _hop_line(hop: dict[str, Any]) -> str:
-    role = f" as {hop['role']}" if hop.get("role") else ""
-    if hop["direction"] == "out":
-        line = f"{hop['from']['label']} —{hop['predicate']}{role}→ {hop['to']['label']}"
-    else:
-        line = f"{hop['from']['label']} ←{hop['predicate']}{role}— {hop['to']['label']}"
-    about = f", concerning {hop['concerning']['label']}" if hop.get("concerning") else ""
-    return f"  {line}{about}{when_text(hop)} ({hop['status']}, {hop['review']})"
-
-
 def register_analytics(app: typer.Typer) -> None:
     """Add the analysis commands to the CLI."""
 
@@ -171,7 +131,7 @@ def register_analytics(app: typer.Typer) -> None:
             bool, typer.Option("--confirmed-only", help="Only claims with status confirmed.")
         ] = False,
         through_context: ContextOpt = False,
-        filters: Filters = Filters(),
+        filters: Filters = NO_FILTERS,
         fmt: Annotated[
             PathFormat, typer.Option("--format", help="text, json, or md (evidence packet).")
         ] = PathFormat.text,
@@ -182,33 +142,22 @@ def register_analytics(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Up to K shortest paths between two entities; every hop shows its quotes."""
-        with reported_errors():
-            graph = open_graph(store)
-            keep = filters.keep(graph, statuses=["confirmed"] if confirmed_only else None)
-            found = graph.path(
-                source,
-                target,
-                k=k,
-                max_hops=max_hops,
-                via=via,
-                avoid=avoid,
-                through_context=through_context,
-                time_consistent=time_consistent,
-                keep=keep,
-            )
-            if as_json or fmt == PathFormat.json:
-                import json
-
-                text = json.dumps(found, ensure_ascii=False, indent=2) + "\n"
-            elif fmt == PathFormat.md:
-                text = graph.evidence(found)
-            else:
-                text = _path_text(found)
-        if output is None:
-            typer.echo(text, nl=False)
-        else:
-            output.write_text(text, encoding="utf-8")
-            typer.echo(f"wrote {output}", err=True)
+        answers.path(
+            source,
+            target,
+            k=k,
+            max_hops=max_hops,
+            via=via,
+            avoid=avoid,
+            time_consistent=time_consistent,
+            confirmed_only=confirmed_only,
+            through_context=through_context,
+            filters=filters,
+            fmt=fmt.value,
+            output=output,
+            store=store,
+            as_json=as_json,
+        )
 
     @app.command()
     @with_filters
@@ -221,7 +170,7 @@ def register_analytics(app: typer.Typer) -> None:
         max_hops: Annotated[int, typer.Option("--max-hops", help="How far to look.")] = 4,
         top: Annotated[int, typer.Option(help="How many targets.")] = 50,
         through_context: ContextOpt = False,
-        filters: Filters = Filters(),
+        filters: Filters = NO_FILTERS,
         store: StoreOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
@@ -286,7 +235,7 @@ def register_analytics(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option(help="Seed of the sample.")] = 42,
         engine: Annotated[Engine, typer.Option(help="Computation engine.")] = Engine.auto,
         include_context: IncludeContextOpt = False,
-        filters: Filters = Filters(),
+        filters: Filters = NO_FILTERS,
         store: StoreOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
@@ -322,7 +271,7 @@ def register_analytics(app: typer.Typer) -> None:
         resolution: Annotated[float, typer.Option(help="Higher finds smaller groups.")] = 1.0,
         top: Annotated[int, typer.Option(help="Members shown per community.")] = 5,
         include_context: IncludeContextOpt = False,
-        filters: Filters = Filters(),
+        filters: Filters = NO_FILTERS,
         store: StoreOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
@@ -352,7 +301,7 @@ def register_analytics(app: typer.Typer) -> None:
         to_type: Annotated[str, typer.Option("--to-type", help="The other side.")] = "Reform",
         top: Annotated[int, typer.Option(help="How many brokers.")] = 20,
         include_context: IncludeContextOpt = False,
-        filters: Filters = Filters(),
+        filters: Filters = NO_FILTERS,
         store: StoreOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
@@ -375,16 +324,3 @@ def register_analytics(app: typer.Typer) -> None:
                 f"{row['disconnected_pairs']:>4} pairs cut  {row['label']}  "
                 f"({', '.join(row['types'])})"
             )
-
-
-def _path_text(found: dict[str, Any]) -> str:
-    lines = []
-    for number, found_path in enumerate(found["paths"], start=1):
-        lines.append(
-            f"path {number} ({found_path['length']} hops): "
-            f"{found['from']['label']} → {found['to']['label']}"
-        )
-        for hop in found_path["hops"]:
-            lines.append(_hop_line(hop))
-            lines += quote_lines(hop["sources"], "      ")
-    return "\n".join(lines) + "\n"

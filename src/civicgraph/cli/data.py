@@ -8,13 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from civicgraph.cli.kit import (
-    JsonOpt,
-    StoreOpt,
-    print_json,
-    reported_errors,
-    resolve_settings,
-)
+from civicgraph.cli.kit import print_json, reported_errors, resolve_settings
+from civicgraph.cli.options import JsonOpt, StoreOpt
 
 if TYPE_CHECKING:
     from civicgraph.build.audit import AuditReport, Finding

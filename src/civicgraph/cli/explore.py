@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from civicgraph.cli.kit import StoreOpt, fail, reported_errors, resolve_settings
+from civicgraph.cli.kit import fail, reported_errors, resolve_settings
+from civicgraph.cli.options import StoreOpt
 from civicgraph.errors import CivicGraphError
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

@@ -11,14 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
-from civicgraph.cli.kit import (
-    JsonOpt,
-    StoreOpt,
-    open_graph,
-    print_json,
-    reported_errors,
-    resolve_settings,
-)
+from civicgraph.cli.kit import open_graph, print_json, reported_errors, resolve_settings
+from civicgraph.cli.options import JsonOpt, StoreOpt
 from civicgraph.errors import UsageError
 
 HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on.")]

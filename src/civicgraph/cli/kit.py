@@ -1,40 +1,62 @@
-"""What every command of the CLI shares: common options, error rendering, output helpers."""
+"""What every command of the CLI shares: error rendering and output helpers.
+
+Plain Python, no Typer: `quick` runs the lookups with these alone (Typer's options are in
+`options`). `echo` writes what `typer.echo` would, byte for byte, and hands the rare text it
+would change (colour codes, an ASCII-only stream) to `typer.echo` itself.
+"""
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
-
-import typer
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from civicgraph.config import Settings
 from civicgraph.errors import CivicGraphError, DataError, NotFoundError, SourceError
 from civicgraph.model.text import when
 
 if TYPE_CHECKING:
-    from civicgraph.api import CivicGraph
+    from typing import TextIO
 
-StoreOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        help="Store directory [default: $CIVICGRAPH_STORE or .civicgraph/].",
-        show_default=False,
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (the contract's shape).")]
+    from civicgraph.api import CivicGraph
 
 
 def resolve_settings(store: Path | None = None, data: Path | None = None) -> Settings:
     return Settings.resolve(store_dir=store, data_dir=data)
 
 
+def echo(message: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print a line (or text, `nl=False`) on stdout or stderr, and flush, as `typer.echo`."""
+    stream = sys.stderr if err else sys.stdout
+    if "\x1b" in message or not _plain(stream):
+        import typer  # it strips colour codes off a pipe and re-encodes an ASCII stream
+
+        typer.echo(message, err=err, nl=nl)
+        return
+    stream.write(message + "\n" if nl else message)
+    stream.flush()
+
+
+def _plain(stream: TextIO | None) -> bool:
+    """Tell whether Click would write to this stream as it is: a text stream (not on
+    Windows) whose encoding is named and is not ASCII."""
+    if not isinstance(stream, io.TextIOWrapper) or os.name == "nt" or not stream.encoding:
+        return False
+    try:
+        return codecs.lookup(stream.encoding).name != "ascii"
+    except LookupError:
+        return True
+
+
 def fail(message: str, code: int) -> NoReturn:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
+    echo(message, err=True)
+    raise SystemExit(code)
 
 
 @contextmanager
@@ -44,7 +66,7 @@ def reported_errors() -> Iterator[None]:
         yield
     except DataError as exc:
         for problem in exc.problems:
-            typer.echo(str(problem), err=True)
+            echo(str(problem), err=True)
         fail(f"build failed: {len(exc.problems)} problem(s); the previous store is untouched", 2)
     except NotFoundError as exc:
         lines = [str(exc)]
@@ -58,7 +80,7 @@ def reported_errors() -> Iterator[None]:
 
 
 def print_json(value: Any) -> None:
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+    echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def open_graph(store: Path | None) -> CivicGraph:

@@ -9,18 +9,10 @@ from typing import Annotated
 
 import typer
 
-from civicgraph.cli.kit import (
-    JsonOpt,
-    StoreOpt,
-    fail,
-    open_graph,
-    print_json,
-    quote_lines,
-    reported_errors,
-    when_text,
-)
+from civicgraph.cli import answers
+from civicgraph.cli.kit import open_graph, print_json, reported_errors
+from civicgraph.cli.options import JsonOpt, StoreOpt
 from civicgraph.errors import UsageError
-from civicgraph.model.text import disagreement
 
 
 def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
@@ -48,42 +40,7 @@ def entity(
     as_json: JsonOpt = False,
 ) -> None:
     """Show one entity's profile: labels, types, relationships and observations, each cited."""
-    with reported_errors():
-        found = open_graph(store).entity(name_or_id)
-    if as_json:
-        print_json(found)
-        return
-    if found.get("redirected_from"):
-        typer.echo(f"({found['redirected_from']} was merged into {found['id']})")
-    typer.echo(f"{found['label']}  ({found['id']}; {', '.join(found['types'])})")
-    if found.get("merged_from"):
-        typer.echo(f"  merged from: {', '.join(found['merged_from'])}")
-    if found["label_es"]:
-        typer.echo(f"  Spanish: {found['label_es']}")
-    if found["aliases"]:
-        typer.echo(f"  also: {'; '.join(found['aliases'])}")
-    if found["description"]:
-        typer.echo(f"  {found['description']}")
-    typer.echo("\n".join(quote_lines(found["sources"], "    ")))
-    if found["relations"]:
-        typer.echo(f"\nrelationships ({len(found['relations'])}):")
-    for rel in found["relations"]:
-        arrow = f"—{rel['predicate']}→" if rel["direction"] == "out" else f"←{rel['predicate']}—"
-        role = f" as {rel['role']}" if rel["role"] else ""
-        about = f", concerning {rel['concerning']['label']}" if rel["concerning"] else ""
-        claim = f"{rel['status']}, {rel['review']}"
-        typer.echo(f"  {arrow} {rel['other']['label']}{role}{about}{when_text(rel)} ({claim})")
-        typer.echo("\n".join(quote_lines(rel["sources"], "      ")))
-        for other in rel.get("disagrees_with", []):
-            typer.echo(f"      sources disagree: {disagreement(other)}")
-    if found["observations"]:
-        typer.echo(f"\nobservations ({len(found['observations'])}):")
-    for obs in found["observations"]:
-        rank = f", rank {obs['rank']}" if obs["rank"] else ""
-        typer.echo(f"  {obs['measure']} {obs['period']}: {obs['value']} {obs['unit']}{rank}")
-        typer.echo("\n".join(quote_lines(obs["sources"], "      ")))
-        for other in obs.get("disagrees_with", []):
-            typer.echo(f"      sources disagree: {disagreement(other)}")
+    answers.entity(name_or_id, store, as_json)
 
 
 def search(
@@ -96,20 +53,7 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Rank candidate entities for a name."""
-    with reported_errors():
-        graph = open_graph(store)
-        if type_ and type_ not in graph.model.classes:
-            raise UsageError(
-                f"unknown type {type_!r} (known: {', '.join(sorted(graph.model.classes))})"
-            )
-        results = graph.search(text, type_=type_, limit=limit)
-    if as_json:
-        print_json(results)
-        return
-    if not results:
-        fail(f"no entity matches {text!r}", 1)
-    for row in results:
-        typer.echo(f"{row['score']:.2f}  {row['label']}  ({row['id']}; {', '.join(row['types'])})")
+    answers.search(text, type_, limit, store, as_json)
 
 
 class ResultFormat(StrEnum):

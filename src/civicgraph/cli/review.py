@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from civicgraph.cli.kit import JsonOpt, fail, print_json, reported_errors, resolve_settings
+from civicgraph.cli.kit import fail, print_json, reported_errors, resolve_settings
+from civicgraph.cli.options import JsonOpt
 from civicgraph.errors import DataError, UsageError, relative_to_cwd
 
 if TYPE_CHECKING:

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from civicgraph.cli.kit import JsonOpt, StoreOpt, print_json, reported_errors, resolve_settings
+from civicgraph.cli.kit import print_json, reported_errors, resolve_settings
+from civicgraph.cli.options import JsonOpt, StoreOpt
 from civicgraph.errors import relative_to_cwd
 
 source_app = typer.Typer(help="Add documents to data/sources/ as source texts.")

@@ -3,8 +3,8 @@ graph (`store.kept_graph`) instead of the whole projection.
 
 A breadth-first search over the memory-mapped CSR arrays finds which entities a query can
 touch; only those are loaded (their labels, types and the relationships among them) into
-a small projection, on which `paths`, `reach` and `neighbours` run unchanged. What each
-loads:
+a small projection, on which `paths`, `reach` and `neighbours` run unchanged (a path
+search without a filter on plain dicts, `paths.Plain`: no networkx). What each loads:
 
 - `neighbours` and `reach`: every entity within the hops asked for (contextual ones
   reached but not stepped through, as `reach.best_paths` does): the same answer as on the
@@ -25,21 +25,28 @@ filtered query can use, and the filter is applied to the part loaded.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from civicgraph.errors import NotFoundError, UsageError
 from civicgraph.graph.entities import EntitySummary
-from civicgraph.graph.paths import Candidate, PathOptions, SourcesFor, candidate_pool
+from civicgraph.graph.paths import (
+    Candidate,
+    PathOptions,
+    Plain,
+    PlainViews,
+    SourcesFor,
+    candidate_pool,
+)
 from civicgraph.graph.paths import shortest_paths as paths_on
 from civicgraph.graph.project import Filter, Views, filtered
-from civicgraph.graph.reach import neighbours as neighbours_on
-from civicgraph.graph.reach import reach as reach_on
 from civicgraph.model.ontology import Model
 from civicgraph.store.kept import edge_attributes
 from civicgraph.store.kept_graph import KeptGraph
+
+if TYPE_CHECKING:  # a path search without a filter runs on plain dicts (`paths.Plain`)
+    import networkx as nx
 
 STEPPED_SHARE = 1 / 3  # reach loads only what touches the entities it steps from, below this
 
@@ -74,7 +81,16 @@ def local_graph(kept: KeptGraph, indexes: Any, touching: Any = None) -> nx.Multi
     """Return the projection's subgraph on these entities (by index), read from the kept
     graph: nodes in slug order, edges by relationship id, as the projection has them;
     with `touching`, only the relationships with an end among those entities."""
+    import networkx as nx
+
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    _fill(graph, kept, indexes, touching)
+    return graph
+
+
+def _fill(
+    graph: nx.MultiDiGraph[str] | Plain, kept: KeptGraph, indexes: Any, touching: Any
+) -> None:
     slugs: dict[int, str] = {}
     for index, (slug, label, types) in kept.nodes(int(i) for i in indexes):
         graph.add_node(slug, label=label, types=types)
@@ -89,7 +105,6 @@ def local_graph(kept: KeptGraph, indexes: Any, touching: Any = None) -> nx.Multi
     about = {fields[-2] for _, _, fields in edges if fields[-2] and fields[-2] not in graph}
     for _, (slug, label, types) in kept.nodes(_index(kept, slug) for slug in sorted(about)):
         graph.add_node(slug, label=label, types=types)
-    return graph
 
 
 def part_of(kept: KeptGraph, found: dict[str, Any]) -> nx.MultiDiGraph[str]:
@@ -104,6 +119,17 @@ def _views(
 ) -> Views:
     graph = local_graph(kept, indexes, touching)
     return Views.of(filtered(graph, keep) if keep is not None else graph, model)
+
+
+def _path_views(
+    kept: KeptGraph, model: Model, indexes: Any, keep: Filter | None
+) -> Views | PlainViews:
+    """The views a path search runs on: plain dicts where no filter applies."""
+    if keep is not None and not keep.is_empty():
+        return _views(kept, model, indexes, keep)
+    graph = Plain()
+    _fill(graph, kept, indexes, None)
+    return PlainViews.of(graph, model)
 
 
 def _index(kept: KeptGraph, entity: str) -> int:
@@ -134,11 +160,11 @@ def shortest_paths(
     total = np.where((from_a >= 0) & (from_b >= 0), from_a.astype(np.int32) + from_b, limit + 1)
     total[blocked] = limit + 1  # never on a path; the ends are not blocked
     pool: list[Candidate] = []
-    views, shown = _views(kept, model, [a, b], keep), 2
+    views, shown = _path_views(kept, model, [a, b], keep), 2
     for hops in range(max(int(from_a[b]), 1), limit + 1 if from_a[b] >= 0 else 0):
         indexes = np.flatnonzero(total <= hops)
         if len(indexes) != shown:  # more entities within reach: load them
-            views, shown = _views(kept, model, indexes, keep), len(indexes)
+            views, shown = _path_views(kept, model, indexes, keep), len(indexes)
         within = replace(options, max_hops=hops)
         pool, complete = candidate_pool(views, source.id, target.id, within)
         if complete:
@@ -160,6 +186,8 @@ def reach(
     """`reach.reach` on the entities within max_hops of the actor, with the relationships
     of those it steps from (nearer than max_hops, and not blocked): the search never looks
     at a relationship between two entities of its last layer, most of what is in reach."""
+    from civicgraph.graph.reach import reach as reach_on
+
     start = _index(kept, actor.id)
     blocked = None if through_context else kept.contextual
     within = distances(kept, start, blocked, max_hops)
@@ -179,6 +207,8 @@ def reach(
 
 def neighbours(kept: KeptGraph, model: Model, center: EntitySummary, depth: int) -> dict[str, Any]:
     """`reach.neighbours` on the entities within `depth` hops of the center."""
+    from civicgraph.graph.reach import neighbours as neighbours_on
+
     if depth < 1:
         raise UsageError("--depth must be at least 1")
     within = distances(kept, _index(kept, center.id), None, depth)

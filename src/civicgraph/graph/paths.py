@@ -10,6 +10,10 @@ By default a path does not step *through* contextual entities (places, publicati
 datasets, concepts: `civ:contextual` in the ontology): "both are in Mexico" or "both are
 cited by the chapter" is not a connection a journalist can print. They can still be the
 ends of a path, and `through_context=True` lets paths use them.
+
+The search runs on networkx's graphs (`Views`) or, for the part of the graph a path can use
+(`graph.nearby`), on plain dicts (`Plain`, `PlainViews`): the same pool of paths, found
+without importing networkx, and networkx is asked where its own search order decides.
 """
 
 from __future__ import annotations
@@ -17,14 +21,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice, pairwise
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from civicgraph.errors import NotFoundError, UsageError
 from civicgraph.graph.entities import EntitySummary
 from civicgraph.graph.project import Views, year
+from civicgraph.model.ontology import Model
 from civicgraph.model.vocab import entity_iri
+
+if TYPE_CHECKING:  # imported where a search runs on it: a search on `Plain` never does
+    import networkx as nx
+
+Multigraph: TypeAlias = "nx.MultiDiGraph[str] | Plain"  # what a path's hops are chosen from
 
 STATUS_ORDER = {"confirmed": 0, "reported": 1, "alleged": 2, "disputed": 3}
 CANDIDATE_LIMIT = 2_000  # simple paths examined at most while looking for K that qualify
@@ -51,7 +59,7 @@ def hop_quality(edge: dict[str, Any]) -> tuple[int, int, str]:
     return STATUS_ORDER.get(edge["status"], 9), -edge["citations"], edge["id"]
 
 
-def hop_candidates(graph: nx.MultiDiGraph[str], a: str, b: str) -> list[dict[str, Any]]:
+def hop_candidates(graph: Multigraph, a: str, b: str) -> list[dict[str, Any]]:
     """Every relationship between a and b, best attested first, with its direction."""
     forward: dict[Any, dict[str, Any]] = graph.get_edge_data(a, b, default={})
     backward: dict[Any, dict[str, Any]] = graph.get_edge_data(b, a, default={})
@@ -73,7 +81,7 @@ def consistent(before: dict[str, Any], after: dict[str, Any]) -> bool:
 
 
 def choose_hops(
-    graph: nx.MultiDiGraph[str], nodes: list[str], time_consistent: bool
+    graph: Multigraph, nodes: list[str], time_consistent: bool
 ) -> list[dict[str, Any]] | None:
     """Pick one relationship per hop: the best ones, or the best time-consistent chain."""
     options = [hop_candidates(graph, a, b) for a, b in pairwise(nodes)]
@@ -96,6 +104,8 @@ def choose_hops(
 def passable(simple: nx.Graph[str], blocked: frozenset[str], ends: set[str]) -> nx.Graph[str]:
     """Hide blocked entities except the ends; a lazy view, so a query costs what it explores."""
 
+    import networkx as nx
+
     def shown(node: str) -> bool:
         return node in ends or node not in blocked
 
@@ -106,30 +116,98 @@ def passable(simple: nx.Graph[str], blocked: frozenset[str], ends: set[str]) -> 
 Candidate = tuple[list[str], list[dict[str, Any]]]  # a path's entities and its hops
 
 
+class Plain:
+    """A part of the projection in plain dicts, filled as a networkx MultiDiGraph is
+    (`add_node`, `add_edge`) and read as one where hops are chosen (`nodes`,
+    `get_edge_data`): a path search on it needs no networkx, whose import alone takes
+    longer than a search on the part of the graph a path can use (`graph.nearby`)."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self.edges: list[tuple[str, str, str, dict[str, Any]]] = []  # in the order added
+        self.neighbours: dict[str, dict[str, None]] = {}  # the simple graph: ordered sets
+        self._between: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+
+    def __contains__(self, node: object) -> bool:
+        return node in self.nodes
+
+    def add_node(self, node: str, **data: Any) -> None:
+        self.nodes.setdefault(node, {}).update(data)
+        self.neighbours.setdefault(node, {})
+
+    def add_edge(self, source: str, target: str, key: str, **data: Any) -> None:
+        for node in (source, target):
+            if node not in self.nodes:
+                self.add_node(node)
+        self.edges.append((source, target, key, data))
+        self._between.setdefault((source, target), {})[key] = data
+        if source != target:  # a simple path never steps from an entity to itself
+            self.neighbours[source][target] = self.neighbours[target][source] = None
+
+    def get_edge_data(
+        self, source: str, target: str, default: dict[str, dict[str, Any]]
+    ) -> dict[str, dict[str, Any]]:
+        """The relationships from source to target, by id, as networkx's MultiDiGraph."""
+        return self._between.get((source, target), default)
+
+    def networkx(self) -> nx.MultiDiGraph[str]:
+        """The same graph in networkx: nodes and edges in the same order."""
+        import networkx as nx
+
+        graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        graph.add_nodes_from(self.nodes.items())
+        for source, target, key, data in self.edges:
+            graph.add_edge(source, target, key=key, **data)
+        return graph
+
+
+@dataclass(frozen=True)
+class PlainViews:
+    """`Views` for a path search on a `Plain` graph (without a filter: see graph.nearby)."""
+
+    graph: Plain
+    contextual: frozenset[str]
+    model: Model
+
+    @classmethod
+    def of(cls, graph: Plain, model: Model) -> PlainViews:
+        contextual = (n for n, data in graph.nodes.items() if model.is_contextual(data["types"]))
+        return cls(graph, frozenset(contextual), model)
+
+    def networkx(self) -> Views:
+        """These views in networkx, where its search order decides (see `_plain_pool`)."""
+        return Views.of(self.graph.networkx(), self.model)
+
+
+def _qualified(graph: Multigraph, nodes: list[str], options: PathOptions) -> Candidate | None:
+    """A path's hops when it qualifies (through an entity of a `via` type, hops that fit)."""
+    middle = nodes[1:-1]
+    if options.via and not any(options.via & set(graph.nodes[n]["types"]) for n in middle):
+        return None
+    hops = choose_hops(graph, nodes, options.time_consistent)
+    return None if hops is None else (nodes, hops)
+
+
 def _examined(
     views: Views, source: str, target: str, options: PathOptions
 ) -> Iterator[tuple[int, Candidate | None]]:
     """Yield each simple path examined, shortest first, up to CANDIDATE_LIMIT of them and
     no longer than max_hops: its length, and its hops when it qualifies (else None)."""
-    graph, simple = views.graph, views.simple
+    import networkx as nx
+
     blocked = options.avoid if options.through_context else views.contextual | options.avoid
-    usable = passable(simple, blocked, {source, target})
+    usable = passable(views.simple, blocked, {source, target})
     try:
         for nodes in islice(nx.shortest_simple_paths(usable, source, target), CANDIDATE_LIMIT):
             if len(nodes) - 1 > options.max_hops:
                 return
-            middle = nodes[1:-1]
-            if options.via and not any(options.via & set(simple.nodes[n]["types"]) for n in middle):
-                yield len(nodes) - 1, None
-                continue
-            hops = choose_hops(graph, nodes, options.time_consistent)
-            yield len(nodes) - 1, None if hops is None else (nodes, hops)
+            yield len(nodes) - 1, _qualified(views.graph, nodes, options)
     except (nx.NetworkXNoPath, nx.NodeNotFound):
         return
 
 
 def candidate_pool(
-    views: Views, source: str, target: str, options: PathOptions
+    views: Views | PlainViews, source: str, target: str, options: PathOptions
 ) -> tuple[list[Candidate], bool]:
     """Return the paths `shortest_paths` chooses among, and whether a graph holding more
     entities, or allowing longer paths, would give the same ones.
@@ -140,6 +218,11 @@ def candidate_pool(
     or once CANDIDATE_LIMIT paths were examined; a search that runs out of paths within
     max_hops before the pool is full could find more with longer paths allowed.
     """
+    if isinstance(views, PlainViews):
+        found = _plain_pool(views, source, target, options)
+        if found is not None:
+            return found
+        views = views.networkx()
     pool: list[Candidate] = []
     examined, full_at = 0, None
     for length, candidate in _examined(views, source, target, options):
@@ -151,6 +234,92 @@ def candidate_pool(
             if full_at is None and len(pool) >= POOL * options.k:
                 full_at = length
     return pool, full_at is not None or examined == CANDIDATE_LIMIT
+
+
+def _plain_pool(
+    views: PlainViews, source: str, target: str, options: PathOptions
+) -> tuple[list[Candidate], bool] | None:
+    """`candidate_pool` without networkx: every simple path of each length, shortest first,
+    as a whole (the pool does not depend on the order within a length). None where the
+    paths of a length the pool needs are more than CANDIDATE_LIMIT leaves to examine:
+    which of them networkx's search examines is its order's, so it is asked."""
+    graph = views.graph
+    if source not in graph or target not in graph or source == target:
+        return [], source == target  # (the same entity at both ends is refused after)
+    blocked = options.avoid if options.through_context else views.contextual | options.avoid
+    near = {
+        node: [n for n in around if n in (source, target) or n not in blocked]
+        for node, around in graph.neighbours.items()
+        if node in (source, target) or node not in blocked
+    }
+    to_target = _hops_to(near, target)
+    pool: list[Candidate] = []
+    examined, full_at = 0, None
+    for length in range(to_target.get(source, options.max_hops + 1), options.max_hops + 1):
+        if full_at is not None:
+            return pool, True
+        found = _simple_paths(near, to_target, source, target, length, CANDIDATE_LIMIT - examined)
+        if found is None:
+            return None
+        for nodes in found:
+            examined += 1
+            candidate = _qualified(graph, nodes, options)
+            if candidate is not None:
+                pool.append(candidate)
+                if full_at is None and len(pool) >= POOL * options.k:
+                    full_at = length
+        if examined == CANDIDATE_LIMIT:
+            return pool, True
+    return pool, full_at is not None
+
+
+def _hops_to(near: dict[str, list[str]], target: str) -> dict[str, int]:
+    """Each entity's hop count to the target (breadth first), those that reach it."""
+    found, frontier = {target: 0}, [target]
+    while frontier:
+        following = []
+        for node in frontier:
+            for other in near[node]:
+                if other not in found:
+                    found[other] = found[node] + 1
+                    following.append(other)
+        frontier = following
+    return found
+
+
+def _simple_paths(
+    near: dict[str, list[str]],
+    to_target: dict[str, int],
+    source: str,
+    target: str,
+    length: int,
+    most: int,
+) -> list[list[str]] | None:
+    """Every simple path of exactly `length` hops from source to target, or None when they
+    are more than `most`; a step is taken only where the target is still within reach."""
+    found: list[list[str]] = []
+    path, on = [source], {source}
+
+    def walk(node: str, left: int) -> bool:  # False once there are too many
+        for other in near[node]:
+            if other in on or to_target.get(other, left) > left - 1:
+                continue
+            if other == target:
+                if left == 1:
+                    found.append([*path, target])
+                    if len(found) > most:
+                        return False
+                continue
+            path.append(other)
+            on.add(other)
+            going = walk(other, left - 1)
+            path.pop()
+            on.discard(other)
+            if not going:
+                return False
+        return True
+
+    return found if walk(source, length) else None
 
 
 def weakest(hops: list[dict[str, Any]], cited: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
@@ -170,7 +339,7 @@ def weakest(hops: list[dict[str, Any]], cited: dict[str, list[dict[str, Any]]]) 
 
 
 def shortest_paths(
-    views: Views,
+    views: Views | PlainViews,
     source: EntitySummary,
     target: EntitySummary,
     sources_for: SourcesFor,
