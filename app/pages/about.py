@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
-from explorer import current, md, open_graph
+from explorer import current, is_large, md, open_graph
 
 from civicgraph.errors import CivicGraphError
 
@@ -26,7 +26,16 @@ def documents(version: str) -> dict[str, str]:
 def audit(version: str) -> dict[str, Any] | str:
     """Return the audit of the data this build came from, or why it could not run."""
     try:
-        return open_graph(version).audit_report()
+        return open_graph(version).audit_report() or {}
+    except (CivicGraphError, OSError) as exc:
+        return str(exc)
+
+
+def kept_audit(version: str) -> dict[str, Any] | str | None:
+    """Return the audit kept beside the build (None until it is kept), or why it cannot be
+    read; never computed here (not cached: it is kept while the server runs)."""
+    try:
+        return open_graph(version).audit_report(compute=False)
     except (CivicGraphError, OSError) as exc:
         return str(exc)
 
@@ -60,7 +69,17 @@ def show_audit() -> None:
         "What the source texts name that no citation covers, entities resting on a single "
         "quote, and names that may denote the same thing (`civicgraph audit`)."
     )
-    report = audit(version)
+    if is_large(graph):  # minutes of work: done beside the server (app/serve.py), not in it
+        report = kept_audit(version)
+        if report is None:
+            st.info(
+                "On a graph this large the audit is computed beside the explorer's server, "
+                "not in it, and shown here once it is kept: reload this page in a few "
+                "minutes, or run `civicgraph audit`."
+            )
+            return
+    else:
+        report = audit(version)
     if isinstance(report, str):
         st.warning(f"The audit could not run: {md(report)}")
         return

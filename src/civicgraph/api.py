@@ -360,12 +360,15 @@ class CivicGraph:
         settings = replace(self.settings, data_dir=Path(data_dir)) if data_dir else self.settings
         return self.audit(settings)
 
-    def audit_report(self) -> dict[str, Any]:
-        """Return `audit_build()` as JSON, kept beside the build until the data changes."""
-        from civicgraph.store.kept_audit import audit_file, kept_json
+    def audit_report(self, *, compute: bool = True) -> dict[str, Any] | None:
+        """Return `audit_build()` as JSON, kept beside the build until the data changes;
+        unless `compute`, only a kept one (None when none is kept yet)."""
+        from civicgraph.store.kept_audit import audit_file, kept_json, read_kept
 
         data_dir = Path(self.build_info().get("data_dir") or self.settings.data_dir)
         path = audit_file(self.build_dir, data_dir, self.loaded.build.ontology_dir)
+        if not compute:
+            return read_kept(path)
         return kept_json(path, lambda: self.audit_build().to_json())
 
     def documents(self) -> dict[str, str]:

@@ -29,14 +29,20 @@ def audit_file(build_dir: Path, data_dir: Path, ontology_dir: Path) -> Path:
     return build_dir / f"audit-{digest.hexdigest()[:16]}.json"
 
 
-def kept_json(path: Path, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Return the JSON kept at `path`, else compute it and keep it (where writable)."""
+def read_kept(path: Path) -> dict[str, Any] | None:
+    """Return the JSON object kept at `path`; None when there is none (or it is broken)."""
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(found, dict):
-            return found
     except (OSError, ValueError):
-        pass
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def kept_json(path: Path, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Return the JSON kept at `path`, else compute it and keep it (where writable)."""
+    found = read_kept(path)
+    if found is not None:
+        return found
     data = compute()
     write_json(path, data)
     return data
