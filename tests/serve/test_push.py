@@ -4,6 +4,7 @@ Graph Store Protocol, all started here."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -18,18 +19,19 @@ from typer.testing import CliRunner
 
 from civicgraph.api import CivicGraph
 from civicgraph.cli.app import app
-from civicgraph.config import Settings
+from civicgraph.config import REPO_DIR, Settings
 from civicgraph.model.vocab import ONTOLOGY_GRAPH
 from civicgraph.serve.bolt.driver import BoltTarget
 from civicgraph.serve.bolt.load import load
 from civicgraph.serve.bolt.rows import projection_rows
 from civicgraph.serve.graphstore import DATA_GRAPH, GraphStore
-from civicgraph.serve.push import ntriples_chunks, ntriples_parts, push_sparql
+from civicgraph.serve.push import CHUNK_BYTES, ntriples_chunks, ntriples_parts, push_sparql
 from civicgraph.store.builder import build
 from tests.conftest import MINI
 from tests.servers import (
     BARE_ARCADEDB,
     BARE_PASSWORD,
+    VIRTUOSO_INI,
     free_port,
     oxigraph_server,
     running,
@@ -330,6 +332,22 @@ def test_the_parts_of_a_file_replace_a_graph_on_virtuoso(
                 sent = endpoint.replace(DATA_GRAPH, ntriples_parts(text, 64 << 10), lines.append)
             assert sent == expected and graph_counts(virtuoso)[DATA_GRAPH] == expected
     assert len(lines) > 2 * 5 and lines[-1] == f"graph <{DATA_GRAPH}>: {expected} triples"
+
+
+def test_the_readme_gives_the_virtuoso_settings_and_part_size_the_bench_uses() -> None:
+    readme = (REPO_DIR / "README.md").read_text(encoding="utf-8")
+    guidance = readme.split("*Virtuoso for a large push.*", 1)[1].split("\n\n**", 1)[0]
+    block = re.search(r"```ini\n(.*?)```", guidance, re.S)
+    assert block and f"the parts are {CHUNK_BYTES >> 20} MB" in " ".join(guidance.split())
+    given = dict(
+        re.match(r"(\w+) = (\S+)", line).groups()  # type: ignore[union-attr]
+        for line in block.group(1).splitlines()
+        if line.strip() and not line.lstrip().startswith(";")
+    )
+    ini = VIRTUOSO_INI.format(
+        dir="d", sql_port=1, http_port=2, buffers=340_000, dirty_buffers=340_000 * 3 // 4
+    )
+    assert given and all(f"\n{name} = {value}\n" in ini for name, value in given.items())
 
 
 @pytest.fixture(scope="module")
