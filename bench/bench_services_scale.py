@@ -2,17 +2,21 @@
 
     uv run python -m bench.bench_services_scale --store 10k=/tmp/s10k/store \\
         --store 400k=/tmp/s400k/store [--only explore bolt sparql export push]
+    uv run python -m bench.bench_services_scale --store 400k=/tmp/s400k/store \\
+        --only push-file --nt FILE   # FILE: that store's `export --format nt`
 
 For each store, in a fresh process each: `civicgraph explore` until its server answers and
 the Network page's first paint in headless Chromium (a fresh server's first visitor, then
 one more session); `civicgraph serve bolt` until it prints `ready`; `civicgraph serve
 sparql` and `--lookups` one-entity lookups through `/sparql` (p50 / p95 after a warm-up
 of 20); `civicgraph export --format nt -o FILE` (the file deleted after); `civicgraph push
---sparql` into a Virtuoso (Debian's `virtuoso-t`) started empty for the run, then its
-triples counted on the server. Every figure carries the 1-minute load average before and
-after it: another engineer may be using the other core. Results go to the section
-`services-scale` of bench/RESULTS.md; `--only neo4j-csv` also times `export --format
-neo4j-csv` (and JSON on stdout); measurements of a store not
+--sparql` into a Virtuoso (Debian's `virtuoso-t`, `tests/servers.py`'s set-up) started
+empty for the run, then its triples counted on the server; `push-file`, Virtuoso's side of
+the same push: the N-Triples of `--nt FILE` sent in-process by the same code
+(`GraphStore.replace` in the same parts), without reading the store. Every figure carries
+the 1-minute load average before and after it: another engineer may be using the other
+core. Results go to the section `services-scale` of bench/RESULTS.md; `--only neo4j-csv`
+also times `export --format neo4j-csv` (and JSON on stdout); measurements of a store not
 named again are kept from the last run.
 """
 
@@ -23,7 +27,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -45,11 +48,13 @@ from bench.services import ask, measure_bolt, stop
 from bench.services import command as cli
 from civicgraph.model.vocab import ONTOLOGY_GRAPH
 from civicgraph.serve.bolt.arcade import free_port
-from civicgraph.serve.graphstore import DATA_GRAPH
+from civicgraph.serve.graphstore import DATA_GRAPH, GraphStore
+from civicgraph.serve.push import CHUNK_BYTES, ntriples_parts
+from tests.servers import virtuoso_server
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results-services-scale.json"
-MEASURES = ("explore", "bolt", "sparql", "export", "neo4j-csv", "push")
+MEASURES = ("explore", "bolt", "sparql", "export", "neo4j-csv", "push", "push-file")
 # (measure, key, row label, target at 400k, limit in s or None)
 ROWS = [
     ("explore", "explore_ready_s", "`explore`: server answering", "< 15 s", 15.0),
@@ -74,6 +79,13 @@ ROWS = [
     ("export", "export_nt_s", "`export --format nt -o FILE`", "< 2 min", 120.0),
     ("neo4j-csv", "export_neo4j_csv_s", "`export --format neo4j-csv -o DIR`", "", None),
     ("push", "push_sparql_s", "`push --sparql` into Virtuoso", "< 10 min", 600.0),
+    (
+        "push-file",
+        "push_file_s",
+        "`push --sparql` into Virtuoso, Virtuoso's side (N-Triples from a file)",
+        "",
+        None,
+    ),
 ]
 
 
@@ -181,107 +193,66 @@ def export_timed(store: Path, scratch: Path, fmt: str) -> dict[str, Any]:
     return {f"{key}_s": seconds, f"{key}_bytes": size}
 
 
-# A Virtuoso for the bench: as tests/servers.py starts it, with buffers for a large load
-# (Virtuoso's guide: about 85,000 buffers per GB of RAM given to it; 4 GB here).
-VIRTUOSO_INI = """\
-[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-Striping = 0
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-Striping = 0
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-CheckpointInterval = 0
-CaseMode = 2
-DirsAllowed = {dir}
-NumberOfBuffers = 340000
-MaxDirtyBuffers = 250000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {dir}
-ServerThreads = 4
-Charset = UTF-8
-[SPARQL]
-ResultSetMaxRows = 100000
-MaxQueryExecutionTime = 600
-"""
-
-
-@contextmanager
-def virtuoso(workdir: Path) -> Iterator[str]:
-    binary = shutil.which("virtuoso-t")
-    if binary is None:
-        raise SystemExit("virtuoso-t not installed (apt-get install virtuoso-opensource)")
-    http_port = free_port()
-    ini = workdir / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(dir=workdir, sql_port=free_port(), http_port=http_port))
-    with (workdir / "stdout.log").open("w") as log:
-        process = subprocess.Popen(
-            [binary, "+foreground", "+configfile", str(ini)],
-            cwd=workdir,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{http_port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(url + "/sparql?query=ASK%7B%7D", timeout=2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("virtuoso did not start") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+VIRTUOSO_BUFFERS = 340_000  # about 2.7 GB of page cache for a large load
 
 
 def push_sparql(store: Path, scratch: Path) -> dict[str, Any]:
+    """`civicgraph push --sparql` whole into a fresh Virtuoso; its triples counted there."""
     workdir = scratch / "virtuoso"
-    workdir.mkdir()
-    try:
-        with virtuoso(workdir) as url:
+    with _fresh_virtuoso(workdir) as url:
+        before = time.perf_counter()
+        done = subprocess.run(
+            cli(
+                *("push", "--sparql", url + "/sparql-graph-crud-auth"),
+                *("--user", "dba", "--password", "dba", "--store", str(store)),
+            ),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        seconds = time.perf_counter() - before
+        if done.returncode != 0:
+            raise RuntimeError(f"push --sparql failed:\n{done.stderr[-3000:]}")
+        counted = _count_on(url)
+    return {"push_sparql_s": seconds, "push_sparql_triples": counted, "push_out": done.stdout}
+
+
+def push_file(nt: Path, scratch: Path) -> dict[str, Any]:
+    """Virtuoso's side of `push --sparql`: the data graph's N-Triples read from a file
+    (`export --format nt`) instead of out of the store, sent by the same `GraphStore.replace`
+    in the same parts."""
+    workdir = scratch / "virtuoso"
+    with _fresh_virtuoso(workdir) as url, nt.open("rb") as text:
+        with GraphStore(url + "/sparql-graph-crud-auth", "dba", "dba") as endpoint:
             before = time.perf_counter()
-            done = subprocess.run(
-                cli(
-                    *("push", "--sparql", url + "/sparql-graph-crud-auth"),
-                    *("--user", "dba", "--password", "dba", "--store", str(store)),
-                ),
-                capture_output=True,
-                text=True,
-                check=False,
-            )
+            endpoint.negotiate(DATA_GRAPH)
+            sent = endpoint.replace(DATA_GRAPH, ntriples_parts(text, CHUNK_BYTES))
             seconds = time.perf_counter() - before
-            if done.returncode != 0:
-                raise RuntimeError(f"push --sparql failed:\n{done.stderr[-3000:]}")
-            query = (  # Virtuoso keeps graphs of its own: count civicgraph's
-                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                f"VALUES ?g {{ <{DATA_GRAPH}> <{ONTOLOGY_GRAPH}> }} }}"
-            )
-            with urllib.request.urlopen(
-                url + "/sparql?" + urllib.parse.urlencode({"query": query, "format": "json"}),
-                timeout=600,
-            ) as answer:
-                counted = int(json.loads(answer.read())["results"]["bindings"][0]["n"]["value"])
+        counted = _count_on(url)
+    return {"push_file_s": seconds, "push_file_sent": sent, "push_file_triples": counted}
+
+
+@contextmanager
+def _fresh_virtuoso(workdir: Path) -> Iterator[str]:
+    if shutil.which("virtuoso-t") is None:
+        raise SystemExit("virtuoso-t not installed (apt-get install virtuoso-opensource)")
+    try:
+        with virtuoso_server(workdir, buffers=VIRTUOSO_BUFFERS) as url:
+            yield url
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return {"push_sparql_s": seconds, "push_sparql_triples": counted, "push_out": done.stdout}
+
+
+def _count_on(url: str) -> int:
+    query = (  # Virtuoso keeps graphs of its own: count civicgraph's
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"VALUES ?g {{ <{DATA_GRAPH}> <{ONTOLOGY_GRAPH}> }} }}"
+    )
+    with urllib.request.urlopen(
+        url + "/sparql?" + urllib.parse.urlencode({"query": query, "format": "json"}),
+        timeout=1200,
+    ) as answer:
+        return int(json.loads(answer.read())["results"]["bindings"][0]["n"]["value"])
 
 
 def show(value: Any) -> str:
@@ -319,6 +290,9 @@ def report(results: dict[str, Any]) -> str:
         push = stores[name].get("push", {})
         if "push_sparql_triples" in push:
             counts.append(f"{name}: {push['push_sparql_triples']:,} triples on the server")
+        pushed = stores[name].get("push-file", {})
+        if "push_file_triples" in pushed:
+            counts.append(f"{name} from the file: {pushed['push_file_triples']:,} triples")
     m = results["machine"]
     return f"""## Servers and bulk commands against N (issue 20)
 
@@ -328,7 +302,9 @@ def report(results: dict[str, Any]) -> str:
 average (1 min) before and after each figure is beside it: another engineer's work shared
 the 2 cores. Lookups: {results["lookups"]} one-entity `SELECT ?p ?o WHERE {{ <e> ?p ?o }}`
 one after another after 20 to warm up. Virtuoso: Debian's `virtuoso-opensource`
-{results.get("virtuoso", "")}, empty at start, 340,000 buffers (about 2.7 GB); {"; ".join(counts)}.
+{results.get("virtuoso", "")}, empty at start, as `tests/servers.py` sets it up
+(`VIRTUOSO_INI`) with {VIRTUOSO_BUFFERS:,} buffers (about 2.7 GB), parts of
+{CHUNK_BYTES >> 20} MB; {"; ".join(counts)}.
 
 {chr(10).join(lines)}
 """
@@ -339,6 +315,9 @@ def main() -> None:
     parser.add_argument("--store", action="append", required=True, help="NAME=DIR")
     parser.add_argument("--only", nargs="+", choices=MEASURES, default=list(MEASURES))
     parser.add_argument("--lookups", type=int, default=200)
+    parser.add_argument(
+        "--nt", help="for push-file: the store's `export --format nt` (one store at a time)"
+    )
     args = parser.parse_args()
     results: dict[str, Any] = (
         json.loads(RESULTS.read_text()) if RESULTS.exists() else {"stores": {}, "args": []}
@@ -366,6 +345,8 @@ def main() -> None:
                 "neo4j-csv": partial(export_timed, store, scratch, "neo4j-csv"),
                 "push": partial(push_sparql, store, scratch),
             }
+            if args.nt:
+                actions["push-file"] = partial(push_file, Path(args.nt), scratch)
             for measure in args.only:
                 print(f"{name}: {measure} …", file=sys.stderr, flush=True)
                 found[measure] = measured(actions[measure])

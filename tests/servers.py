@@ -151,7 +151,15 @@ def oxigraph_server(location: Path) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-# A minimal Virtuoso (Debian's virtuoso-opensource) in a temp dir: dba's password is dba.
+# A Virtuoso (Debian's virtuoso-opensource) in a temp dir, dba's password dba: the tests'
+# and the bench's (bench/bench_services_scale.py), and the settings README's `push --sparql`
+# guidance gives. Virtuoso's guide: about 85,000 buffers per GB of RAM given to it, dirty
+# buffers 3/4 of them. TransactionAfterImageLimit (default 50 MB) bounds what one
+# transaction may write to the log; Virtuoso loads each part of a Graph Store upload in one,
+# about 0.9 bytes of log for each byte of N-Triples, and past the limit Virtuoso 7.2's
+# parallel loader hangs instead of failing: 500 MB leaves room for parts far larger than
+# push's 16 MB. CheckpointInterval 0: no checkpoint pauses a load (Virtuoso checkpoints
+# at shutdown).
 VIRTUOSO_INI = """\
 [Database]
 DatabaseFile = {dir}/virtuoso.db
@@ -171,8 +179,9 @@ DisableUnixSocket = 1
 CheckpointInterval = 0
 CaseMode = 2
 DirsAllowed = {dir}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty_buffers}
+TransactionAfterImageLimit = 500000000
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = {dir}
@@ -180,20 +189,31 @@ ServerThreads = 4
 Charset = UTF-8
 [SPARQL]
 ResultSetMaxRows = 100000
-MaxQueryExecutionTime = 60
+MaxQueryExecutionTime = 600
 """
 
 
 @contextmanager
-def virtuoso_server(workdir: Path) -> Iterator[str]:
-    """Run `virtuoso-t +foreground` on free ports; yield its HTTP base URL (user dba/dba)."""
+def virtuoso_server(workdir: Path, buffers: int = 10_000) -> Iterator[str]:
+    """Run `virtuoso-t +foreground` on free ports; yield its HTTP base URL (user dba/dba).
+
+    `buffers`: Virtuoso's page cache, 8 KB each (the bench gives 340,000 for a large load).
+    """
     binary = shutil.which("virtuoso-t")
     if binary is None:
         pytest.skip("virtuoso-t not installed (Debian package virtuoso-opensource)")
     workdir.mkdir(parents=True, exist_ok=True)
     http_port = free_port()
     ini = workdir / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(dir=workdir, sql_port=free_port(), http_port=http_port))
+    ini.write_text(
+        VIRTUOSO_INI.format(
+            dir=workdir,
+            sql_port=free_port(),
+            http_port=http_port,
+            buffers=buffers,
+            dirty_buffers=buffers * 3 // 4,
+        )
+    )
     command = [binary, "+foreground", "+configfile", str(ini)]
     with (workdir / "stdout.log").open("w") as log:
         process = subprocess.Popen(
@@ -201,7 +221,7 @@ def virtuoso_server(workdir: Path) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{http_port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             try:
                 if requests.get(url + "/sparql", params={"query": "ASK {}"}, timeout=2).ok:
@@ -215,8 +235,8 @@ def virtuoso_server(workdir: Path) -> Iterator[str]:
         yield url
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
+        try:  # a large database checkpoints before it exits
+            process.wait(timeout=120)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()

@@ -4,6 +4,7 @@ Graph Store Protocol, all started here."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -18,18 +19,19 @@ from typer.testing import CliRunner
 
 from civicgraph.api import CivicGraph
 from civicgraph.cli.app import app
-from civicgraph.config import Settings
+from civicgraph.config import REPO_DIR, Settings
 from civicgraph.model.vocab import ONTOLOGY_GRAPH
 from civicgraph.serve.bolt.driver import BoltTarget
 from civicgraph.serve.bolt.load import load
 from civicgraph.serve.bolt.rows import projection_rows
-from civicgraph.serve.graphstore import DATA_GRAPH
-from civicgraph.serve.push import ntriples_chunks, push_sparql
+from civicgraph.serve.graphstore import DATA_GRAPH, GraphStore
+from civicgraph.serve.push import CHUNK_BYTES, ntriples_chunks, ntriples_parts, push_sparql
 from civicgraph.store.builder import build
 from tests.conftest import MINI
 from tests.servers import (
     BARE_ARCADEDB,
     BARE_PASSWORD,
+    VIRTUOSO_INI,
     free_port,
     oxigraph_server,
     running,
@@ -269,6 +271,19 @@ def test_a_graph_with_blank_nodes_is_not_cut_after_the_first_one() -> None:
     assert sum(len(text.splitlines()) for text in parts) == 2000
 
 
+def test_a_file_of_n_triples_goes_in_the_parts_of_the_store_it_was_dumped_from(
+    tmp_path: Path, chapter: CivicGraph
+) -> None:
+    dumped = tmp_path / "data.nt"
+    chapter.store.dump(dumped, ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    with dumped.open("rb") as text:
+        from_file = [(part.read(), n) for part, n in ntriples_parts(text, 16 << 10)]
+    from_store = [
+        (part.read(), n) for part, n in ntriples_chunks(chapter.store, ox.DefaultGraph(), 16 << 10)
+    ]
+    assert len(from_file) > 10 and from_file == from_store
+
+
 def test_an_empty_graph_is_one_empty_part() -> None:
     assert [(p.read(), n) for p, n in ntriples_chunks(ox.Store(), ox.DefaultGraph())] == [(b"", 0)]
 
@@ -300,6 +315,39 @@ def test_push_sparql_in_parts_to_virtuoso_leaves_the_counts_of_the_store(
     for _ in range(2):
         push_sparql(chapter.store, endpoint, user="dba", password="dba", chunk_bytes=256 << 10)
         assert graph_counts(virtuoso) == store_counts(chapter)
+
+
+def test_the_parts_of_a_file_replace_a_graph_on_virtuoso(
+    virtuoso: str, tmp_path: Path, chapter: CivicGraph
+) -> None:
+    # the route of N-Triples kept beside the build: the same sending, fed from a file
+    dumped = tmp_path / "data.nt"
+    chapter.store.dump(dumped, ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    expected = store_counts(chapter)[DATA_GRAPH]
+    lines: list[str] = []
+    with GraphStore(virtuoso + "/sparql-graph-crud-auth", "dba", "dba") as endpoint:
+        endpoint.negotiate(DATA_GRAPH)
+        for _ in range(2):
+            with dumped.open("rb") as text:
+                sent = endpoint.replace(DATA_GRAPH, ntriples_parts(text, 64 << 10), lines.append)
+            assert sent == expected and graph_counts(virtuoso)[DATA_GRAPH] == expected
+    assert len(lines) > 2 * 5 and lines[-1] == f"graph <{DATA_GRAPH}>: {expected} triples"
+
+
+def test_the_readme_gives_the_virtuoso_settings_and_part_size_the_bench_uses() -> None:
+    readme = (REPO_DIR / "README.md").read_text(encoding="utf-8")
+    guidance = readme.split("*Virtuoso for a large push.*", 1)[1].split("\n\n**", 1)[0]
+    block = re.search(r"```ini\n(.*?)```", guidance, re.S)
+    assert block and f"the parts are {CHUNK_BYTES >> 20} MB" in " ".join(guidance.split())
+    given = dict(
+        re.match(r"(\w+) = (\S+)", line).groups()  # type: ignore[union-attr]
+        for line in block.group(1).splitlines()
+        if line.strip() and not line.lstrip().startswith(";")
+    )
+    ini = VIRTUOSO_INI.format(
+        dir="d", sql_port=1, http_port=2, buffers=340_000, dirty_buffers=340_000 * 3 // 4
+    )
+    assert given and all(f"\n{name} = {value}\n" in ini for name, value in given.items())
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,10 @@ Every graph goes as a named graph (`PUT ?graph=IRI`), the store's default graph 
 `DATA_GRAPH`: `PUT ?default` is an error on servers without a configured default graph
 (Virtuoso's graph-crud answers 500), while named graphs work everywhere. PUT replaces the
 graph and POST adds to it (`push` sends a large graph as a PUT and then POSTs), so pushing
-twice leaves the same triples. Authentication follows what the server asks
-for in its 401 challenge (Digest for Virtuoso, Basic for Fuseki and most proxies).
+twice leaves the same triples. `replace` takes the parts as an iterator of byte files, so
+any source of N-Triples (a dump of the store, a file kept beside the build) goes the same
+way. Authentication follows what the server asks for in its 401 challenge (Digest for
+Virtuoso, Basic for Fuseki and most proxies).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 import time
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from civicgraph.errors import StoreError
@@ -73,6 +76,22 @@ class GraphStore:
         if status in (401, 403):
             who = f"user {self.user!r}" if self.user else "anonymous access"
             raise StoreError(f"{self.url} refused {who}: {status} (check --user and --password)")
+
+    def replace(
+        self,
+        graph: str,
+        parts: Iterable[tuple[IO[bytes] | bytes, int]],
+        progress: Callable[[str], None] = lambda _: None,
+    ) -> int:
+        """Make the named graph hold the N-Triples of `parts` (each with its count of
+        triples): the first `PUT`, which replaces the graph, the others `POST`, which add to
+        it. Return how many triples went."""
+        sent = 0
+        for number, (part, triples) in enumerate(parts):
+            self.send("POST" if number else "PUT", graph, part)
+            sent += triples
+            progress(f"graph <{graph}>: {sent} triples")
+        return sent
 
     def send(self, method: str, graph: str, body: IO[bytes] | bytes) -> None:
         """PUT (replace) or POST (add to) a named graph the N-Triples in `body`, retrying
