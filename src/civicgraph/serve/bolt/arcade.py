@@ -92,9 +92,9 @@ def _start_jvm(root: Path, heap: str | None = None) -> None:
     import jpype
     from arcadedb_embedded.jvm import start_jvm
 
+    size = heap_size(heap)  # a bad size is refused even where the JVM runs already
     if jpype.isJVMStarted():
         return
-    size = heap_size(heap)
     config = root / "logging.properties"
     config.write_text(LOG_PROPERTIES)
     args = [f"-Djava.util.logging.config.file={config}", "-Xrs"]  # -Xrs: SIGTERM stays Python's
