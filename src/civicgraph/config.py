@@ -34,6 +34,7 @@ class Settings:
     app_dir: Path
     bolt_uri: str | None = None
     bolt_password: str | None = None
+    bolt_heap: str | None = None  # the embedded Bolt server's JVM heap, e.g. "12g"
     sparql_timeout_s: float = 30.0
     sparql_max_rows: int = 10_000
     curate: bool = False  # the explorer's Curate page, which writes data/ (`explore --curate`)
@@ -59,6 +60,7 @@ class Settings:
             app_dir=REPO_DIR / "app",
             bolt_uri=env.get("CIVICGRAPH_BOLT_URI") or None,
             bolt_password=env.get("CIVICGRAPH_BOLT_PASSWORD") or None,
+            bolt_heap=env.get("CIVICGRAPH_BOLT_HEAP") or None,
             curate=env.get("CIVICGRAPH_CURATE") == "1",
         )
 

@@ -168,32 +168,6 @@ def test_labels_and_types_come_only_from_the_ontologys_whitelist(chapter: CivicG
         labels_for(Model(classes={"Person": hostile}), ["Person"])
 
 
-def test_rows_are_kept_beside_the_build_and_their_names_checked_again(
-    mini_store: Any, mini: CivicGraph
-) -> None:
-    from civicgraph.serve.bolt.rows import _projection_rows, _rows_file, keep_rows
-
-    kept = _rows_file(mini.loaded)
-    kept.unlink(missing_ok=True)
-    later = projection_rows(mini.loaded, keep=False)  # `serve bolt` keeps them once it is ready
-    assert not kept.exists()
-    keep_rows(mini.loaded, later)
-    assert kept.exists() and projection_rows(mini.loaded) == later
-    kept.unlink()
-    computed = projection_rows(mini.loaded)
-    assert kept.exists()
-    assert projection_rows(mini.loaded) == computed == _projection_rows(mini.loaded)
-    # a kept file is data: a label it names must still be the ontology's
-    data = json.loads(kept.read_text(encoding="utf-8"))
-    data["nodes"][0][0] = ["Entity", "Person`) DETACH DELETE n //"]
-    kept.write_text(json.dumps(data), encoding="utf-8")
-    try:
-        with pytest.raises(StoreError):
-            projection_rows(mini.loaded)
-    finally:
-        kept.unlink()
-
-
 def test_the_embedded_load_keeps_a_hostile_name_verbatim(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:

@@ -157,21 +157,24 @@ def serve_bolt(
     """
     from civicgraph.serve.bolt.arcade import EmbeddedBolt, free_port  # light: the JVM starts first
 
-    opened: dict[str, Any] = {}
-
     def rows() -> Any:  # runs while the server starts: its imports and reads overlap the start
         from civicgraph.serve.bolt.rows import projection_rows
 
-        opened["graph"] = open_graph(store)
-        opened["rows"] = projection_rows(opened["graph"].loaded, keep=False)  # kept once ready
-        return opened["rows"]
+        return projection_rows(open_graph(store).loaded)
 
     import tempfile  # here: every other command would import it (and random) for nothing
 
-    given = password or resolve_settings(store).bolt_password
+    settings = resolve_settings(store)
+    given = password or settings.bolt_password
     _stop_on_signals()
     with reported_errors(), tempfile.TemporaryDirectory(prefix="civicgraph-bolt-") as root:
-        server = EmbeddedBolt(Path(root), host=host, port=port or free_port(host), password=given)
+        server = EmbeddedBolt(
+            Path(root),
+            host=host,
+            port=port or free_port(host),
+            password=given,
+            heap=settings.bolt_heap,
+        )
         try:
             # the server starts while the rows are read, and is loaded in process
             target, report = server.start_loaded(rows, progress=_progress)
@@ -184,9 +187,6 @@ def serve_bolt(
             told = "" if given else f" (user {target.user}, password {target.password})"
             typer.echo(f"ready {target.uri}{told}")
             sys.stdout.flush()
-            from civicgraph.serve.bolt.rows import keep_rows
-
-            keep_rows(opened["graph"].loaded, opened.pop("rows"))  # the next start reads them
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:

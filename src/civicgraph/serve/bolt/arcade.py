@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import socket
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from civicgraph.errors import StoreError
+from civicgraph.errors import StoreError, UsageError
 from civicgraph.serve.bolt.driver import DEFAULT_DATABASE, DEFAULT_USER, BoltTarget
 from civicgraph.store.loading import Progress, gc_paused, quiet
 
@@ -65,11 +66,33 @@ java.util.logging.FileHandler.count = 1
 """
 
 
-def _start_jvm(root: Path) -> None:
-    """Start the JVM once per process, with quiet logging and signals left to Python."""
+# ArcadeDB's own default heap is 4 GB. At 400k entities and 1.6M relationships the load
+# needs more (with 4 GB the collector ran full collections back to back and freed nothing),
+# so the heap is sized from the machine instead: a half of its memory, never under 4 GB.
+# The JVM takes it as needed, not at once. `CIVICGRAPH_BOLT_HEAP` (e.g. `12g`) overrides it.
+MIN_HEAP_MB = 4096
+HEAP = re.compile(r"([1-9][0-9]*)([mMgG])")
+
+
+def heap_size(given: str | None = None) -> str:
+    """Return the JVM's maximum heap (`-Xmx` syntax): `given`, else half the machine's RAM."""
+    if given is not None:
+        if not HEAP.fullmatch(given):
+            raise UsageError(
+                f"the Bolt server's heap must be a size like 12g or 6000m, not {given!r}"
+            )
+        return given.lower()
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{max(MIN_HEAP_MB, physical // 2 >> 20)}m"
+
+
+def _start_jvm(root: Path, heap: str | None = None) -> None:
+    """Start the JVM once per process, with quiet logging, signals left to Python and the
+    heap `heap_size` gives."""
     import jpype
     from arcadedb_embedded.jvm import start_jvm
 
+    size = heap_size(heap)  # a bad size is refused even where the JVM runs already
     if jpype.isJVMStarted():
         return
     config = root / "logging.properties"
@@ -80,7 +103,7 @@ def _start_jvm(root: Path) -> None:
     try:
         with open(os.devnull, "w") as sink:
             os.dup2(sink.fileno(), 2)
-            start_jvm(jvm_args=args)
+            start_jvm(heap_size=size, jvm_args=args)
     finally:
         os.dup2(saved, 2)
         os.close(saved)
@@ -116,7 +139,8 @@ class EmbeddedBolt:
 
     `read_only` (the default) leaves clients the right to read and nothing else; a writable
     server is what tests and benches push into. `password` is the user `root`'s, generated
-    for this run when not given.
+    for this run when not given. `heap` is the JVM's maximum heap (`heap_size`), if this
+    server is the first of the process (the JVM starts once).
     """
 
     def __init__(
@@ -128,8 +152,9 @@ class EmbeddedBolt:
         password: str | None = None,
         databases: tuple[str, ...] = (DEFAULT_DATABASE,),
         read_only: bool = True,
+        heap: str | None = None,
     ) -> None:
-        self.root, self.host, self.port = root, host, port
+        self.root, self.host, self.port, self.heap = root, host, port, heap
         self.password = password or generated_password()
         self.databases, self.read_only = databases, read_only
         self._server: Any = None
@@ -148,7 +173,7 @@ class EmbeddedBolt:
     def start(self) -> BoltTarget:
         """Start the server and create its databases; raise StoreError if it cannot."""
         self.root.mkdir(parents=True, exist_ok=True)
-        _start_jvm(self.root)
+        _start_jvm(self.root, self.heap)
         import arcadedb_embedded as adb
 
         # ArcadeDB always starts its HTTP API: on loopback, on a port nobody is told, and
@@ -246,7 +271,7 @@ class EmbeddedBolt:
         here: a JVM started on a thread that then ends keeps the process from exiting.
         """
         self.root.mkdir(parents=True, exist_ok=True)
-        _start_jvm(self.root)
+        _start_jvm(self.root, self.heap)
         with (
             gc_paused(),
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="arcadedb-start") as pool,

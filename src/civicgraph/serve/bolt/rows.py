@@ -1,7 +1,11 @@
 """The property-graph projection as statement parameters: nodes by label set, edges by type.
 
-`projection_rows` turns the projection and its citations into rows, kept beside the build
-as the projection is (reading citations out of the store is slow). Two loaders take them:
+`projection_rows` reads the projection's rows from the files kept beside the build: the
+graph (`store.kept_graph`'s SQLite tables, in the networkx projection's order), the name
+index and the citations, in seconds at 100k entities; parsing the projection into networkx
+first took two minutes and several GB at 400k. The rows are not kept: at 100k, reading
+them back from JSON took 11 s against 17 s to read them afresh, and the file took 1 GB
+beside a 400k build. Two loaders take them:
 `arcade_load` writes the embedded ArcadeDB in process (`serve bolt`, `cypher` without a
 URI), `driver.load` any other Bolt server (`push`). Labels and relationship types are the
 ontology's `civ:nodeLabel` and `civ:edgeType` values, checked against that whitelist and
@@ -10,18 +14,18 @@ against a plain-name pattern before they reach a statement.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from civicgraph.errors import StoreError
 from civicgraph.graph.entities import DCT_DESCRIPTION, DCT_SOURCE
 from civicgraph.model.ontology import Model
 from civicgraph.model.vocab import CIV, entity_iri, local_name, slug_of
-from civicgraph.store.kept import cache_file, read_citations, write_json
+from civicgraph.store.kept import edge_attributes, read_citations
 from civicgraph.store.loading import gc_paused
 from civicgraph.store.sparql import value
 
@@ -107,99 +111,79 @@ def _all_citations(graph: LoadedGraph) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
-def projection_rows(graph: LoadedGraph, *, keep: bool = True) -> GraphRows:
-    """Turn `graph.projection` and its citations into the loader's parameter rows.
-
-    The rows are kept beside the build (which never changes), like the projection: reading
-    the citations out of the store is most of the work, about 10 µs a quad. With
-    `keep=False` new rows are not written yet: the caller keeps them later (`keep_rows`),
-    once what it is waiting for is done.
-    """
+def projection_rows(graph: LoadedGraph) -> GraphRows:
+    """Return the projection and its citations as the loaders' parameter rows (`_rows`)."""
     with gc_paused():
-        path = _rows_file(graph)
-        rows = _read_rows(path, graph.build.model) if path.exists() else None
-        if rows is None:
-            rows = _projection_rows(graph)
-            if keep:
-                _write_rows(rows, path)
-        return rows
+        return _rows(graph)
 
 
-def keep_rows(graph: LoadedGraph, rows: GraphRows) -> None:
-    """Keep the rows beside the build unless they are kept already."""
-    path = _rows_file(graph)
-    if not path.exists():
-        with gc_paused():
-            _write_rows(rows, path)
-
-
-def _rows_file(graph: LoadedGraph) -> Path:
-
-    # the projection cache's name covers the ontology and the projecting code; add this file
-    projection = cache_file(graph.build.directory, graph.build.ontology_dir)
-    digest = hashlib.sha256(projection.name.encode() + Path(__file__).read_bytes())
-    return graph.build.directory / f"bolt-rows-{digest.hexdigest()[:16]}.json"
-
-
-def _write_rows(rows: GraphRows, path: Path) -> None:
-
-    write_json(path, {"nodes": list(rows.nodes.items()), "edges": list(rows.edges.items())})
-
-
-def _read_rows(path: Path, model: Model) -> GraphRows | None:
-    """Read kept rows; None if unreadable. Names are checked again: they reach statements."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    node_labels = {c.node_label for c in model.classes.values()} | {ENTITY_LABEL}
-    edge_types = {r.edge_type for r in model.relations.values()}
-    nodes = {
-        tuple(_checked(label, node_labels, "node label") for label in labels): rows
-        for labels, rows in data["nodes"]
-    }
-    edges = {_checked(t, edge_types, "edge type"): rows for t, rows in data["edges"]}
-    return GraphRows(nodes=nodes, edges=edges)
-
-
-def _projection_rows(graph: LoadedGraph) -> GraphRows:
+def _citations(graph: LoadedGraph) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
+    """Return the citations by node IRI and the descriptions by id: kept beside the build,
+    else (an older build) read from the store."""
     import pyoxigraph as ox
 
-    projection = graph.projection
-    # the build keeps them beside the store; an older build's are read from the store
     kept = read_citations(graph.build.directory, graph.build.ontology_dir)
     if kept is not None:
-        cited, descriptions = kept
-    else:
-        cited = _all_citations(graph)
-        descriptions = {
-            slug_of(value(q.subject)): value(q.object)
-            for q in graph.build.store.quads_for_pattern(
-                None, ox.NamedNode(DCT_DESCRIPTION), None, None
-            )
-        }
+        return kept
+    descriptions = {
+        slug_of(value(q.subject)): value(q.object)
+        for q in graph.build.store.quads_for_pattern(
+            None, ox.NamedNode(DCT_DESCRIPTION), None, None
+        )
+    }
+    return _all_citations(graph), descriptions
+
+
+def _rows(graph: LoadedGraph) -> GraphRows:
+    """Read the rows from the kept graph (`graph.adjacency`), the name index and the kept
+    citations: what the networkx projection holds, without parsing it (two minutes and
+    several GB at 400k entities). Nodes and edges come in the projection's order: nodes by
+    index, and edges by source, then by target in the order its first edge was kept, then
+    as kept (`MultiDiGraph.edges`' order; a test holds them equal)."""
+    cited, descriptions = _citations(graph)
+    kept, model, names = graph.adjacency, graph.build.model, graph.names.entities
+    labels_of: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # types text -> both
+    slugs: list[str] = []
     nodes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for slug, data in projection.nodes(data=True):
-        summary = graph.names.entities[slug]
+    for slug, label, types_text in kept.db.execute(
+        "SELECT slug, label, types FROM node ORDER BY idx"
+    ):
+        if types_text not in labels_of:
+            types = tuple(json.loads(types_text))
+            labels_of[types_text] = (types, labels_for(model, list(types)))
+        types, labels = labels_of[types_text]
+        summary = names[slug]
         props: dict[str, Any] = {
             "id": slug,
             "iri": entity_iri(slug),
-            "label": data["label"],
+            "label": label,
             "label_es": summary.label_es,
             "aliases": summary.aliases,
-            "types": data["types"],
+            "types": list(types),
             "description": descriptions.get(slug),
             **_sources(cited.get(entity_iri(slug), [])),
         }
-        row = {"id": slug, "props": {k: v for k, v in props.items() if v is not None}}
-        nodes.setdefault(labels_for(graph.build.model, data["types"]), []).append(row)
-    edge_types = {r.edge_type for r in graph.build.model.relations.values()}
+        slugs.append(slug)
+        nodes.setdefault(labels, []).append(
+            {"id": slug, "props": {k: v for k, v in props.items() if v is not None}}
+        )
+    edge_types = {r.edge_type for r in model.relations.values()}
     edges: dict[str, list[dict[str, Any]]] = {}
-    for source, target, key, data in projection.edges(keys=True, data=True):
-        props = {
-            **{k: v for k, v in data.items() if k != "edge_type"},
-            **_sources(cited.get(entity_iri(key), [])),
-        }
-        row = {"source": source, "target": target, "id": key, "props": props}
-        edges.setdefault(_checked(data["edge_type"], edge_types, "edge type"), []).append(row)
+    found = kept.db.execute("SELECT source, target, attributes FROM edge ORDER BY source, rowid")
+    for source, group in groupby(found, key=itemgetter(0)):
+        by_target: dict[int, list[str]] = {}
+        for _, target, attributes in group:
+            by_target.setdefault(target, []).append(attributes)
+        for target, texts in by_target.items():
+            for text in texts:
+                data = edge_attributes(json.loads(text))
+                edge_type = _checked(data.pop("edge_type"), edge_types, "edge type")
+                key = data["id"]
+                row = {
+                    "source": slugs[source],
+                    "target": slugs[target],
+                    "id": key,
+                    "props": {**data, **_sources(cited.get(entity_iri(key), []))},
+                }
+                edges.setdefault(edge_type, []).append(row)
     return GraphRows(nodes=nodes, edges=edges)
