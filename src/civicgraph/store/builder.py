@@ -150,7 +150,7 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
         # every check passes: the store is written aside, and dropped on any problem.
         writer = TripleWriter(model, merged_into=into.values())
         citations = CitationWriter(citations_file(directory, settings.ontology_dir))
-        keeper = TriplesKeeper(triples_file(directory, settings.ontology_dir))
+        keeper = TriplesKeeper(triples_file(directory))
         with keeper, Loads(store, keep=keeper.write) as loader, closing(citations):
             loader.feed("".join(chunk for doc in sources for chunk in writer.source(doc)))
 

@@ -20,6 +20,7 @@ at the end) is an error, or, written to a file that can be rewound, a dump after
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import queue
@@ -33,7 +34,6 @@ from typing import IO, Any, Protocol
 import pyoxigraph as ox
 
 from civicgraph.errors import StoreError
-from civicgraph.store.kept_names import code_digest
 
 BLOCK = 1 << 20
 Graph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
@@ -43,9 +43,15 @@ class Readable(Protocol):
     def read(self, size: int = ..., /) -> bytes: ...
 
 
-def triples_file(build_dir: Path, ontology_dir: Path) -> Path:
-    """Name the kept N-Triples of a build's default graph for this file layout."""
-    return build_dir / f"triples-{code_digest(ontology_dir, __file__)}.nt.gz"
+def triples_file(build_dir: Path) -> Path:
+    """Name the kept N-Triples of a build's default graph for this file layout.
+
+    The digest is of this module alone, not of the ontology as well (`code_digest`): the
+    file is written once, by the build, and says what the store holds whatever the
+    ontology says since; a reader of another layout finds another name and dumps.
+    """
+    digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return build_dir / f"triples-{digest}.nt.gz"
 
 
 class TriplesKeeper:
@@ -118,11 +124,12 @@ class TriplesKeeper:
 
 def kept_triples(build_dir: Path) -> tuple[Path, int] | None:
     """Return the kept N-Triples of a build's default graph and how many triples it holds;
-    None if the build kept none, or the file is gone or not the size it was written."""
+    None if the build kept none (or in another layout), or the file is gone or not the
+    size it was written."""
     try:
         kept = json.loads((build_dir / "build.json").read_text(encoding="utf-8"))["ntriples"]
-        path = build_dir / Path(kept["file"]).name
-        if path.stat().st_size == kept["bytes"]:
+        path = triples_file(build_dir)
+        if kept["file"] == path.name and path.stat().st_size == kept["bytes"]:
             return path, int(kept["triples"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
