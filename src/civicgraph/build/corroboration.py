@@ -11,10 +11,15 @@ so a curator can keep a claim `alleged` however many sources repeat it.
 
 from __future__ import annotations
 
+from functools import cache
+
 from civicgraph.build.records import Citation, normalise_name
 
 DEFAULT_STATUS = "reported"
 CORROBORATED = "confirmed"
+
+# a publisher is folded once, not once per citation (millions of them, a few publishers)
+_folded = cache(normalise_name)
 
 
 def publishers(citations: list[Citation]) -> set[str]:
@@ -22,7 +27,7 @@ def publishers(citations: list[Citation]) -> set[str]:
     found = set()
     for citation in citations:
         publisher = citation.where.document.publisher
-        if publisher and (folded := normalise_name(publisher)):
+        if publisher and (folded := _folded(publisher)):
             found.add(folded)
     return found
 

@@ -309,12 +309,13 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-@lru_cache(maxsize=1 << 16)  # ids and dates repeat across records: check each once
 def _is_slug(text: str) -> bool:
+    # no cache: past 65,536 ids (any large corpus) an LRU cache misses and evicts on most
+    # calls, three times the cost of the match itself
     return SLUG.match(text) is not None
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 16)  # dates repeat across records: check each once
 def _real_date(text: str) -> bool:
     parts = [int(p) for p in text.split("-")]
     try:

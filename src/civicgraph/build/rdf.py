@@ -48,9 +48,22 @@ def node(slug: str) -> str:
     return f"<{ID_BASE}{slug}>"
 
 
+# Oxigraph writes a control character as `\u001F` (and DEL as `\u007F`), JSON as `\u001f`
+# (and DEL as itself): the kept N-Triples (`store.kept_triples`) must read as Oxigraph's dump
+ESCAPES = {c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F)}
+ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"})
+ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\"})
+
+
 def literal(value: str, lang: str | None = None) -> str:
-    """Write a string literal; a JSON string is a valid N-Triples string (same escapes)."""
+    """Write a string literal as Oxigraph writes it back.
+
+    A JSON string is a valid N-Triples string with the same escapes but for the case of
+    `\\u00XX` and DEL; the rare value that has such a character is written by the table.
+    """
     text: str = encode_basestring(value)  # json.dumps(value, ensure_ascii=False), in C
+    if "\\u00" in text or "\x7f" in text:
+        text = f'"{value.translate(ESCAPES)}"'
     return f"{text}@{lang}" if lang else text
 
 
@@ -61,8 +74,21 @@ def date_literal(value: str) -> str:
 
 
 def number_literal(value: int | Decimal) -> str:
-    kind = "integer" if isinstance(value, int) else "decimal"
-    return f'"{value}"^^<{XSD}{kind}>'
+    if isinstance(value, int):
+        return f'"{value}"^^<{XSD}integer>'
+    return f'"{decimal_lexical(value)}"^^<{XSD}decimal>'
+
+
+def decimal_lexical(value: Decimal) -> str:
+    """Write a decimal as Oxigraph keeps it: a value it holds (up to 18 fractional digits,
+    some 1.7e20) without trailing zeros (`55.0` is stored and dumped as `55`), anything else
+    (`1E+16`, which is no xsd:decimal) as it is."""
+    text = str(value)
+    whole, dot, fraction = text.partition(".")
+    if "E" in text or len(fraction) > 18 or len(whole.lstrip("-")) > 19:
+        return text
+    text = f"{whole}.{fraction.rstrip('0')}".rstrip(".") if dot else text
+    return "0" if text == "-0" else text
 
 
 def bibliographic_citation(doc: SourceDocument) -> str:
@@ -96,18 +122,37 @@ DATE_BASIS_VALUES = {basis: iri(CIV[basis]) for basis in DATE_BASES}
 
 
 class TripleWriter:
-    """Write records as N-Triples lines; each citation node is written once."""
+    """Write records as N-Triples lines, each triple once (as the store keeps it, so the
+    text the build keeps has the store's triples, `store.kept_triples`): a citation node,
+    a relationship's plain triple that another relationship also states, a name or a
+    citation repeated in a record, or handed from a merged entity (`merged_into` names the
+    entities others are merged into) to one that has it already."""
 
-    def __init__(self, model: Model) -> None:
+    def __init__(self, model: Model, merged_into: Iterable[str] = ()) -> None:
         self.model = model
         self._citations_written: set[str] = set()
         self._classes = {t: iri(c.iri) for t, c in model.classes.items()}
+        self._stated: set[tuple[str, str, str]] = set()  # (subject, relation, object)
+        self._merged_into = set(merged_into)
+        self._shared: set[str] = set()  # the lines a merged entity may repeat
 
-    def cite(self, subject: str, citations: list[Citation], out: list[str]) -> None:
-        for citation in citations:
-            slug = citation.slug
+    def _new(self, lines: Iterable[str], shared: bool) -> Iterator[str]:
+        """Yield the lines not yet written (within a record; `shared`: across records)."""
+        for line in dict.fromkeys(lines):
+            if shared:
+                if line in self._shared:
+                    continue
+                self._shared.add(line)
+            yield line
+
+    def cite(
+        self, subject: str, citations: list[Citation], out: list[str], shared: bool = False
+    ) -> None:
+        slugs = [citation.slug for citation in citations]
+        links = [f"{subject} {CITATION} {node(slug)} .\n" for slug in slugs]
+        out += self._new(links, shared) if shared or len(links) > 1 else links
+        for slug, citation in zip(slugs, citations, strict=True):
             cite = node(slug)
-            out.append(f"{subject} {CITATION} {cite} .\n")
             if slug in self._citations_written:
                 continue
             self._citations_written.add(slug)
@@ -124,7 +169,9 @@ class TripleWriter:
         s = node(doc.id)
         out = [f"{s} {A} <{CIV.SourceDocument}> .\n"]
         out.append(f"{s} <{DCT}title> {literal(doc.title, 'en')} .\n")
-        out += [f"{s} <{DCT}creator> {literal(author)} .\n" for author in doc.authors]
+        out += [
+            f"{s} <{DCT}creator> {literal(author)} .\n" for author in dict.fromkeys(doc.authors)
+        ]
         if doc.year is not None:
             out.append(f"{s} <{DCT}issued> {date_literal(str(doc.year))} .\n")
         if doc.publisher is not None:
@@ -136,11 +183,14 @@ class TripleWriter:
 
     def entity(self, entity: EntityRecord) -> list[str]:
         s = node(entity.id)
-        out = [f"{s} {A} {self._classes[t]} .\n" for t in entity.types]
+        shared = entity.id in self._merged_into
+        out = [f"{s} {A} {self._classes[t]} .\n" for t in dict.fromkeys(entity.types)]
         out.append(f"{s} {LABEL} {literal(entity.label, 'en')} .\n")
         if entity.label_es is not None:
             out.append(f"{s} {LABEL} {literal(entity.label_es, 'es')} .\n")
-        out += [f"{s} {ALT_LABEL} {literal(alias)} .\n" for alias in entity.aliases]
+        out += self._new(
+            (f"{s} {ALT_LABEL} {literal(alias)} .\n" for alias in entity.aliases), shared
+        )
         if entity.description is not None:
             out.append(f"{s} {DESCRIPTION} {literal(entity.description, 'en')} .\n")
         if entity.note is not None:
@@ -153,7 +203,7 @@ class TripleWriter:
             scheme = self.model.scheme_of(entity.types)
             if scheme:
                 out.append(f"{s} {IN_SCHEME} {iri(scheme)} .\n")
-        self.cite(s, entity.citations, out)
+        self.cite(s, entity.citations, out, shared)
         return out
 
     def redirect(self, old: EntityRecord, kept: str) -> list[str]:
@@ -161,15 +211,17 @@ class TripleWriter:
         as nothing), its names aliases of the kept entity, its citations the kept one's."""
         s = node(kept)
         out = [f"{node(old.id)} {SAME_AS} {s} .\n"]
-        out += [f"{s} {ALT_LABEL} {literal(name)} .\n" for name in aliases_taken(old)]
-        self.cite(s, old.citations, out)
+        out += self._new((f"{s} {ALT_LABEL} {literal(n)} .\n" for n in aliases_taken(old)), True)
+        self.cite(s, old.citations, out, shared=True)
         return out
 
     def relationship(self, rel: RelationshipRecord) -> list[str]:
         s, subject, obj = node(rel.id), node(rel.subject), node(rel.object)
         relation = iri(rel.relation.iri)
-        out = [
-            f"{subject} {relation} {obj} .\n"
+        stated = (rel.subject, rel.relation.key, rel.object)
+        out = [] if stated in self._stated else [f"{subject} {relation} {obj} .\n"]
+        self._stated.add(stated)
+        out += [
             f"{s} {A} {RELATIONSHIP} .\n"
             f"{s} {SUBJECT} {subject} .\n"
             f"{s} {OBJECT} {obj} .\n"

@@ -175,11 +175,24 @@ class Records:
     merged: list[tuple[EntityRecord, str]] = field(default_factory=list)
 
 
+class _Unmarked(dict[int, str | None]):
+    """A `str.translate` table that drops combining marks, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        self[code] = kept = None if unicodedata.combining(char) else char
+        return kept
+
+
+_UNMARKED = _Unmarked()
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
 def normalise_name(name: str) -> str:
     """Fold case, accents and punctuation so that names compare as people read them."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+", " ", stripped.casefold()).split())
+    if not name.isascii():  # ASCII has no decompositions and no marks: nothing to strip
+        name = unicodedata.normalize("NFKD", name).translate(_UNMARKED)
+    return " ".join(_NOT_WORD.sub(" ", name.casefold()).split())
 
 
 def relationship_id(subject: str, predicate: str, obj: str, start: str | None) -> str:

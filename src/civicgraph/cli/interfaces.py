@@ -257,7 +257,12 @@ def push(
         graph = open_graph(store)
         if sparql is not None:
             sent = push_sparql(
-                graph.store, sparql, user=user, password=password, progress=_progress
+                graph.store,
+                sparql,
+                user=user,
+                password=password,
+                progress=_progress,
+                build_dir=graph.build_dir,
             )
             typer.echo(f"pushed {sent['triples']} triples in {len(sent['graphs'])} graphs")
             return

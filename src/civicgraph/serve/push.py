@@ -9,20 +9,19 @@ so pushing twice leaves the same triples.
 
 from __future__ import annotations
 
-import os
 import tempfile
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from civicgraph.errors import StoreError, UsageError
+from civicgraph.errors import UsageError
 from civicgraph.serve.bolt.driver import BoltTarget, LoadReport
 from civicgraph.serve.bolt.load import load
 from civicgraph.serve.bolt.rows import projection_rows
 from civicgraph.serve.graphstore import DATA_GRAPH, GraphStore
+from civicgraph.store.kept_triples import Readable, graph_ntriples
 from civicgraph.store.loading import Progress, quiet
 
 if TYPE_CHECKING:
@@ -54,14 +53,17 @@ def ntriples_chunks(
     store: ox.Store,
     graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph,
     chunk_bytes: int = CHUNK_BYTES,
+    build_dir: Path | None = None,
 ) -> Iterator[tuple[IO[bytes], int]]:
-    """Yield one graph of the store as N-Triples in parts (`ntriples_parts`)."""
-    with _dumped(store, graph) as text:
+    """Yield one graph of the store as N-Triples in parts (`ntriples_parts`): the text the
+    build of `build_dir` kept, when it kept them (`store.kept_triples`), else Oxigraph's
+    dump."""
+    with graph_ntriples(store, graph, build_dir) as text:
         yield from ntriples_parts(text, chunk_bytes)
 
 
 def ntriples_parts(
-    text: IO[bytes], chunk_bytes: int = CHUNK_BYTES
+    text: Readable, chunk_bytes: int = CHUNK_BYTES
 ) -> Iterator[tuple[IO[bytes], int]]:
     """Yield N-Triples read from `text` in parts of about `chunk_bytes`, cut between lines,
     each a file rewound, with how many triples it holds (N-Triples: one a line).
@@ -92,38 +94,6 @@ def ntriples_parts(
             first = False
 
 
-@contextmanager
-def _dumped(
-    store: ox.Store, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph
-) -> Iterator[IO[bytes]]:
-    """Read a graph's N-Triples while Oxigraph writes them into a pipe on a thread.
-
-    `Store.dump` serialises in Rust, so the quads never become Python objects; the parts
-    before are sent while the rest is written. (Given the pipe's path rather than a file,
-    Oxigraph syncs the file at the end, which a pipe refuses.) A reader that stops early
-    closes its end: the writer's next write fails and the thread ends.
-    """
-    read_end, write_end = os.pipe()
-    failed: list[BaseException] = []
-
-    def dump() -> None:
-        try:
-            with os.fdopen(write_end, "wb", buffering=1 << 20) as sink:
-                store.dump(sink, ox.RdfFormat.N_TRIPLES, from_graph=graph)
-        except BaseException as exc:  # handed to the reading side
-            failed.append(exc)
-
-    writer = threading.Thread(target=dump, name="dump-graph", daemon=True)
-    writer.start()
-    try:
-        with os.fdopen(read_end, "rb", buffering=1 << 20) as text:
-            yield text
-    finally:
-        writer.join()
-    if failed:
-        raise StoreError(f"reading graph <{_name(graph)}> failed: {failed[0]}")
-
-
 def push_sparql(
     store: ox.Store,
     url: str,
@@ -132,6 +102,7 @@ def push_sparql(
     password: str | None = None,
     chunk_bytes: int = CHUNK_BYTES,
     progress: Progress = quiet,
+    build_dir: Path | None = None,
 ) -> dict[str, Any]:
     """PUT every graph of the store to a Graph Store Protocol endpoint; return what was sent.
 
@@ -150,7 +121,7 @@ def push_sparql(
         for graph in graphs:
             name = _name(graph)
             sent[name] = endpoint.replace(
-                name, ntriples_chunks(store, graph, chunk_bytes), progress
+                name, ntriples_chunks(store, graph, chunk_bytes, build_dir), progress
             )
     return {"url": url, "graphs": sent, "triples": sum(sent.values())}
 

@@ -42,6 +42,7 @@ from civicgraph.model.ontology import ONTOLOGY_FILE, SHAPES_FILE, load_model
 from civicgraph.model.vocab import ONTOLOGY_GRAPH
 from civicgraph.store.builds import BUILDS, CURRENT, current_target, exclusive, manifest, prune
 from civicgraph.store.kept import CitationWriter, citations_file, write_from_records
+from civicgraph.store.kept_triples import TriplesKeeper, triples_file
 from civicgraph.store.loading import Loads, Progress, batched, gc_paused, quiet
 
 
@@ -143,13 +144,14 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
         "data_dir": str(settings.data_dir.resolve()),
     }
 
-    def load(store: ox.Store, directory: Path) -> None:
+    def load(store: ox.Store, directory: Path) -> TriplesKeeper:
         # Oxigraph parses, sorts and writes its indexes in Rust without the GIL, so this
         # thread reads and checks the records while it loads them. Nothing is kept unless
         # every check passes: the store is written aside, and dropped on any problem.
-        writer = TripleWriter(model)
+        writer = TripleWriter(model, merged_into=into.values())
         citations = CitationWriter(citations_file(directory, settings.ontology_dir))
-        with Loads(store) as loader, closing(citations):
+        keeper = TriplesKeeper(triples_file(directory))
+        with keeper, Loads(store, keep=keeper.write) as loader, closing(citations):
             loader.feed("".join(chunk for doc in sources for chunk in writer.source(doc)))
 
             def feed(typed: Records) -> None:
@@ -203,6 +205,7 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
             format=ox.RdfFormat.TURTLE,
             to_graph=ox.NamedNode(ONTOLOGY_GRAPH),
         )
+        return keeper  # kept by `_write_aside` once the store's triples are counted
 
     # the SHACL child imports its libraries while the records are read
     with ShapeChecker(settings.ontology_dir) if shapes else nullcontext() as shacl:
@@ -212,14 +215,15 @@ def _build(settings: Settings, progress: Progress, *, shapes: bool) -> BuildRepo
 
 def _write_aside(
     store_dir: Path,
-    load: Callable[[ox.Store, Path], None],
+    load: Callable[[ox.Store, Path], TriplesKeeper],
     info: dict[str, Any],
     counts: dict[str, int],
 ) -> tuple[Path, int]:
     """Load a new build beside the current one, then point `current` at it.
 
     `info` and `counts` are filled by `load` (the fingerprint of what it read, the
-    records it loaded) and go into build.json with the number of quads.
+    records it loaded) and go into build.json with the number of quads, and with the
+    N-Triples `load` kept if they hold the default graph's quads.
     """
     builds = store_dir / BUILDS
     build_id = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}-{time.time_ns()}"
@@ -230,11 +234,13 @@ def _write_aside(
         partial.mkdir()
         store = ox.Store(str(partial / "oxigraph"))
         try:
-            load(store, partial)
+            keeper = load(store, partial)
         except (SyntaxError, ValueError) as exc:  # an IRI the data made is not a valid IRI
             raise StoreError(f"cannot load the graph: {exc}") from exc
         store.flush()
         quads = len(store)
+        if (kept := keeper.keep(quads - _named_quads(store))) is not None:
+            info["ntriples"] = kept
         del store
         (partial / "build.json").write_text(
             json.dumps({**info, **counts, "triples": quads}, indent=2) + "\n"
@@ -251,6 +257,15 @@ def _write_aside(
         raise
     prune(builds, keep={final.name})  # older builds go once no reader holds them
     return final.resolve(), quads
+
+
+def _named_quads(store: ox.Store) -> int:
+    """Count the quads outside the default graph: the ontology's, some hundreds."""
+    return sum(
+        1
+        for graph in store.named_graphs()
+        for _ in store.quads_for_pattern(None, None, None, graph)
+    )
 
 
 def is_stale(settings: Settings) -> bool:

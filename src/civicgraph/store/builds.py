@@ -7,6 +7,7 @@ Layout of a store directory:
       builds/<build-id>/oxigraph/       the RDF store
       builds/<build-id>/build.json      when and from what it was built, with its counts
       builds/<build-id>/*.json(l)       files kept beside the build (`kept`)
+      builds/<build-id>/triples-*.nt.gz the default graph's N-Triples (`kept_triples`)
       builds/<build-id>/readers.lock    a shared `flock` held by every reader of the build
       build.lock                        held by the one build running (`exclusive`)
 

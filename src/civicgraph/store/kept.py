@@ -180,6 +180,9 @@ _LINE = json.JSONEncoder(ensure_ascii=False)  # one encoder, not one per line (j
 
 
 def _cited(citations: list[Citation]) -> list[list[Any]]:
+    if len(citations) == 1:  # the commonest case: nothing to merge or sort
+        where = citations[0].where
+        return [[where.document.path, citations[0].quote, where.start, where.end]]
     unique = {c.slug: c for c in citations}.values()  # the store keeps each link once
     rows = [[c.where.document.path, c.quote, c.where.start, c.where.end] for c in unique]
     return sorted(rows, key=lambda row: (row[0], row[2], row[3]))

@@ -104,8 +104,11 @@ class BackgroundLoad:
             raise self.error
 
     def feed(self, text: str) -> None:
+        self.write(text.encode("utf-8"))
+
+    def write(self, data: bytes) -> None:
         try:
-            self.sink.write(text.encode("utf-8"))
+            self.sink.write(data)
         except BrokenPipeError:  # the loader stopped: say why
             self.thread.join()
             raise self.error or StoreError("the bulk loader stopped early") from None
@@ -128,12 +131,16 @@ class Loads:
     is being written while the next is fed, which bounds memory: a new part waits for the
     one before the last (more writers, or smaller parts, measured no faster: each load
     costs Oxigraph CPU of its own). The text is split only between records. A failed
-    build abandons them all (the store is dropped).
+    build abandons them all (the store is dropped). `keep`, if given, sees the same bytes
+    (the build keeps them, `kept_triples`).
     """
 
-    def __init__(self, store: ox.Store, part: int = 40 << 20) -> None:
+    def __init__(
+        self, store: ox.Store, part: int = 40 << 20, keep: Callable[[bytes], None] | None = None
+    ) -> None:
         self.store = store
         self.part = part
+        self.keep = keep
         self.current: BackgroundLoad | None = None
         self.writing: deque[BackgroundLoad] = deque()
         self.fed = 0
@@ -146,7 +153,10 @@ class Loads:
             while len(self.writing) > 1:
                 self.writing.popleft().finish()  # waits; raises its error
             self.current = BackgroundLoad(self.store).__enter__()  # finished below
-        self.current.feed(text)
+        data = text.encode("utf-8")
+        self.current.write(data)
+        if self.keep is not None:
+            self.keep(data)
         self.fed += len(text)
         if self.fed >= self.part:
             self.current.end()
