@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -23,6 +24,19 @@ from civicgraph.config import REPO_DIR
 APP = REPO_DIR / "app" / "Home.py"
 UNESCAPED_TAG = re.compile(r"(?<!\\)<img")
 OpenPage = Callable[..., AppTest]
+
+
+@pytest.fixture
+def explorer_module() -> Iterator[ModuleType]:
+    """app/explorer.py, imported the way the pages import it (AppTest runs the pages in this
+    process, so they share it)."""
+    sys.path.insert(0, str(REPO_DIR / "app"))
+    try:
+        import explorer
+
+        yield explorer
+    finally:
+        sys.path.remove(str(REPO_DIR / "app"))
 
 
 @pytest.fixture

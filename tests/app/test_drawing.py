@@ -4,10 +4,9 @@ relation filter draws, and (in Chromium) that no two names drawn overlap."""
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -22,18 +21,6 @@ from tests.app.conftest import Explorer, OpenPage
 from tests.app.test_home import iframe_page
 
 STATIC = REPO_DIR / "app" / "static" / "vis-network.min.js"
-
-
-@pytest.fixture
-def explorer_module() -> Iterator[ModuleType]:
-    """app/explorer.py, imported the way the pages import it."""
-    sys.path.insert(0, str(REPO_DIR / "app"))
-    try:
-        import explorer
-
-        yield explorer
-    finally:
-        sys.path.remove(str(REPO_DIR / "app"))
 
 
 def test_the_served_library_is_the_one_pyvis_ships() -> None:

@@ -4,34 +4,19 @@ The chapter stands in for a large graph by lowering the limit."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from civicgraph.config import REPO_DIR
 from tests.app.conftest import OpenPage
 from tests.app.test_home import iframe_page
 from tests.app.test_pages import shown
 
 
 @pytest.fixture
-def explorer() -> Iterator[ModuleType]:
-    """app/explorer.py, the module the pages import (AppTest runs them in this process)."""
-    sys.path.insert(0, str(REPO_DIR / "app"))
-    try:
-        import explorer
-
-        yield explorer
-    finally:
-        sys.path.remove(str(REPO_DIR / "app"))
-
-
-@pytest.fixture
-def large(explorer: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(explorer, "WHOLE_UNTIL", 100)  # the chapter has 345 entities
+def large(explorer_module: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(explorer_module, "WHOLE_UNTIL", 100)  # the chapter has 345 entities
 
 
 def notices(at: object) -> str:
@@ -41,7 +26,7 @@ def notices(at: object) -> str:
 def test_the_network_page_draws_the_same_first_view_without_filters(
     chapter_store: Path,
     open_page: OpenPage,
-    explorer: ModuleType,
+    explorer_module: ModuleType,
     large: None,
 ) -> None:
     at = open_page(chapter_store)
@@ -52,7 +37,7 @@ def test_the_network_page_draws_the_same_first_view_without_filters(
     page = iframe_page(at)
     assert "Javier Sicilia" in page or "Merida Initiative" in page
     monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setattr(explorer, "WHOLE_UNTIL", 10_000)
+    monkeypatch.setattr(explorer_module, "WHOLE_UNTIL", 10_000)
     try:
         whole = open_page(chapter_store)
         assert iframe_page(whole) == page  # the same drawing as on a small graph
