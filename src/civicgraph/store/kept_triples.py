@@ -76,17 +76,22 @@ class TriplesKeeper:
     def _run(self) -> None:
         # gzip framing (wbits 31), so the file is also plain `zcat` input
         compressor = zlib.compressobj(1, zlib.DEFLATED, 31)
+        ended = False  # the end (None) was taken: nothing more will be queued
         try:
             while (data := self.queue.get()) is not None:
                 self.lines += data.count(b"\n")
                 self.out.write(compressor.compress(data))
-            self.out.write(compressor.flush())
+            ended = True
+            self.out.write(compressor.flush())  # a full disk may show only here
         except BaseException as exc:  # raised in the building thread
             self.error = exc
-            while self.queue.get() is not None:  # let the feeder go on to its error
+            while not ended and self.queue.get() is not None:  # let the feeder go on
                 pass
         finally:
-            self.out.close()
+            try:
+                self.out.close()  # writes what is buffered: a full disk may show here too
+            except OSError as exc:
+                self.error = self.error or exc
 
     def write(self, data: bytes) -> None:
         if self.error is not None:
