@@ -57,7 +57,7 @@ def test_a_plain_search_answers_as_networkx_on_the_whole_graph(
 def plain_part(chapter: CivicGraph, a: str, b: str) -> paths.PlainViews:
     """The part of the kept graph within 4 hops of both ends, as plain views."""
     kept = chapter.loaded.adjacency
-    ends = [nearby._index(kept, a), nearby._index(kept, b)]
+    ends = [nearby.index_of(kept, a), nearby.index_of(kept, b)]
     near = [set((nearby.distances(kept, end, None, 4) >= 0).nonzero()[0]) for end in ends]
     found = nearby._path_views(kept, chapter.model, sorted(near[0] & near[1] | set(ends)), None)
     assert isinstance(found, paths.PlainViews)

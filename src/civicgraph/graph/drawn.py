@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from civicgraph.graph.nearby import distances, local_graph, part_of
+from civicgraph.graph.nearby import distances, index_of, local_graph, part_of
 from civicgraph.graph.scores import kept_scores_of, kept_top
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class Parts:
             return None
         kept, blocked = self.kept, self._blocked(include_context)
         wanted = np.zeros(len(kept), dtype=bool)
-        wanted[[_index(kept, slug) for slug in best]] = True
+        wanted[[index_of(kept, slug) for slug in best]] = True
         around = [(focus, depth)] if focus is not None else []
         for center, hops in [*around, *((slug, 1) for slug in expanded)]:
             start = kept.index_of(center)
@@ -94,7 +94,7 @@ class Parts:
         most relationships first, as `pick_nodes` ranks them by degree) and a graph holding
         every relationship of each of them within the layer."""
         kept, blocked = self.kept, self._blocked(include_context)
-        start = _index(kept, entity)
+        start = index_of(kept, entity)
         near = distances(kept, start, blocked, 1) >= 0
         if blocked is not None:
             near &= ~blocked
@@ -112,7 +112,7 @@ class Parts:
     def around(self, entity: str) -> nx.MultiDiGraph[str]:
         """Return an entity, its neighbours and its own relationships (a timeline's)."""
         kept = self.kept
-        start = _index(kept, entity)
+        start = index_of(kept, entity)
         near = kept.neighbours[kept.indptr[start] : kept.indptr[start + 1]]
         return local_graph(kept, [start, *near.tolist()], [start])
 
@@ -146,9 +146,3 @@ class Parts:
         model = self.loaded.build.model  # what relationships were about may be contextual
         inside = [n for n, data in graph.nodes(data=True) if not model.is_contextual(data["types"])]
         return graph.subgraph(inside)
-
-
-def _index(kept: KeptGraph, slug: str) -> int:
-    found = kept.index_of(slug)
-    assert found is not None, slug  # the kept scores and graph come from one build
-    return found

@@ -103,7 +103,7 @@ def _fill(
         graph.add_edge(slugs[source], slugs[target], key=fields[0], **edge_attributes(fields))
     # what a relationship was about is named by its label: kept as a node without edges
     about = {fields[-2] for _, _, fields in edges if fields[-2] and fields[-2] not in graph}
-    for _, (slug, label, types) in kept.nodes(_index(kept, slug) for slug in sorted(about)):
+    for _, (slug, label, types) in kept.nodes(index_of(kept, slug) for slug in sorted(about)):
         graph.add_node(slug, label=label, types=types)
 
 
@@ -111,7 +111,7 @@ def part_of(kept: KeptGraph, found: dict[str, Any]) -> nx.MultiDiGraph[str]:
     """Return the projection's subgraph on the entities a `path` answer steps on."""
     hops = [hop for path in found["paths"] for hop in path["hops"]]
     ends = {hop[end]["id"] for hop in hops for end in ("from", "to")}
-    return local_graph(kept, [_index(kept, slug) for slug in sorted(ends)])
+    return local_graph(kept, [index_of(kept, slug) for slug in sorted(ends)])
 
 
 def _views(
@@ -132,7 +132,8 @@ def _path_views(
     return PlainViews.of(graph, model)
 
 
-def _index(kept: KeptGraph, entity: str) -> int:
+def index_of(kept: KeptGraph, entity: str) -> int:
+    """Return an entity's index in the kept arrays; NotFoundError when it is not there."""
     found = kept.index_of(entity)
     if found is None:  # the name index and the kept graph come from one build
         raise NotFoundError(f"{entity!r} is not in the graph")
@@ -149,11 +150,11 @@ def shortest_paths(
     keep: Filter | None = None,
 ) -> dict[str, Any]:
     """`paths.shortest_paths` on the entities within reach of both ends (see above)."""
-    a, b = _index(kept, source.id), _index(kept, target.id)
+    a, b = index_of(kept, source.id), index_of(kept, target.id)
     blocked = np.zeros(len(kept), dtype=bool)
     if not options.through_context:
         blocked |= kept.contextual
-    blocked[[_index(kept, slug) for slug in options.avoid]] = True
+    blocked[[index_of(kept, slug) for slug in options.avoid]] = True
     blocked[[a, b]] = False
     limit = options.max_hops
     from_a, from_b = distances(kept, a, blocked, limit), distances(kept, b, blocked, limit)
@@ -188,7 +189,7 @@ def reach(
     at a relationship between two entities of its last layer, most of what is in reach."""
     from civicgraph.graph.reach import reach as reach_on
 
-    start = _index(kept, actor.id)
+    start = index_of(kept, actor.id)
     blocked = None if through_context else kept.contextual
     within = distances(kept, start, blocked, max_hops)
     stepped = (within >= 0) & (within < max_hops)
@@ -211,5 +212,5 @@ def neighbours(kept: KeptGraph, model: Model, center: EntitySummary, depth: int)
 
     if depth < 1:
         raise UsageError("--depth must be at least 1")
-    within = distances(kept, _index(kept, center.id), None, depth)
+    within = distances(kept, index_of(kept, center.id), None, depth)
     return neighbours_on(_views(kept, model, np.flatnonzero(within >= 0), None), center, depth)

@@ -146,6 +146,7 @@ class _Table(Mapping[str, T], Generic[T]):
     ) -> None:
         self.db, self.one, self.every, self.make, self.keys_sql = db, one, every, make, keys
         self.count_sql = count
+        self.count: int | None = None  # the count, once asked for
         self.column = column  # the key's column, for `many`
         self.loaded: dict[str, T] | None = None
         self.asked = 0  # point lookups so far: past POINT_LOOKUPS, one walk is cheaper
@@ -195,7 +196,9 @@ class _Table(Mapping[str, T], Generic[T]):
 
     def __len__(self) -> int:
         if self.loaded is None and self.count_sql is not None:
-            return int(self.db.rows(self.count_sql)[0][0])
+            if self.count is None:  # a build never changes: counted once
+                self.count = int(self.db.rows(self.count_sql)[0][0])
+            return self.count
         return len(self._all())
 
 
